@@ -1,0 +1,1 @@
+//! Subcommands of the `wasteroute` binary: each parses its arguments, calls the library, prints.

@@ -1,0 +1,11 @@
+//! The crate-wide error: one variant per pipeline stage, each carrying that stage's error.
+
+/// Any error the library returns. Each stage keeps its own enum with the context a user
+/// needs (file, line, OSM id, site id, bad value); this folds them together.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

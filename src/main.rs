@@ -1,0 +1,33 @@
+//! The `wasteroute` command line: a thin shell over the library.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cli;
+
+/// Route planning for industrial solid-waste collection, on real OpenStreetMap roads.
+///
+/// Exit codes: 0 success; 1 an error (bad input, unreadable file, ...), printed on stderr
+/// with what to do about it; 2 wrong command-line usage.
+#[derive(Parser)]
+#[command(name = "wasteroute", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result: anyhow::Result<()> = match cli.command {};
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Collection routing: jobs, vehicles and disposal facilities over a travel-cost matrix -> routes.
