@@ -5,6 +5,7 @@
 //! ```text
 //! osm      .osm.pbf -> drivable ways and nodes under a truck profile
 //! network  ways -> road graph -> snapped sites -> distance/time matrices, road paths
+//! scenario the dispatcher's files (TOML + parks CSV) -> a validated scenario
 //! solver   jobs, vehicles, facilities + a travel-cost matrix -> routes with disposal trips
 //! ```
 //!
@@ -13,6 +14,7 @@
 pub mod error;
 pub mod network;
 pub mod osm;
+pub mod scenario;
 pub mod solver;
 
 pub use error::Error;
