@@ -6,6 +6,8 @@
 pub enum Error {
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Osm(#[from] crate::osm::OsmError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
