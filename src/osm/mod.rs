@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use error::OsmError;
-pub use profile::{Profile, WayRule};
+pub use profile::{Closed, Profile, WayRule};
 pub use read::load;
 
 /// A (lon, lat) box in degrees, inclusive.
