@@ -7,6 +7,8 @@ pub enum Error {
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error(transparent)]
+    Osm(#[from] crate::osm::OsmError),
+    #[error(transparent)]
     Scenario(#[from] crate::scenario::ScenarioError),
 }
 
