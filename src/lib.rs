@@ -16,5 +16,6 @@ pub mod network;
 pub mod osm;
 pub mod scenario;
 pub mod solver;
+pub mod synthetic;
 
 pub use error::Error;
