@@ -7,6 +7,7 @@
 //! network  ways -> road graph -> snapped sites -> distance/time matrices, road paths
 //! scenario the dispatcher's files (TOML + parks CSV) -> a validated scenario
 //! solver   jobs, vehicles, facilities + a travel-cost matrix -> routes with disposal trips
+//! plan     a solved week as data: days, routes, stops, times, loads, road geometry, KPIs
 //! ```
 //!
 //! Each stage has its own error enum, folded into [`Error`].
@@ -14,6 +15,7 @@
 pub mod error;
 pub mod network;
 pub mod osm;
+pub mod plan;
 pub mod scenario;
 pub mod solver;
 pub mod synthetic;

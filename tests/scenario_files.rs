@@ -202,3 +202,25 @@ fn a_missing_scenario_file_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn the_cixi_demo_scenario_is_valid() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("maps/cixi");
+    let s = scenario::load(&dir.join("scenario.toml")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.parks.iter().filter(|p| p.stream == "general").count(), 15);
+    assert_eq!(s.depots.len(), 2);
+    let total_firms_t: f64 = s.parks.iter().map(|p| p.weekly_kg).sum::<f64>() / 1000.0;
+    assert!(
+        (250.0..400.0).contains(&total_firms_t),
+        "{total_firms_t} t per week"
+    );
+    let more = scenario::load_with_parks(
+        &dir.join("scenario.toml"),
+        &[dir.join("parks-under-construction.csv")],
+    )
+    .unwrap();
+    assert_eq!(
+        more.parks.iter().filter(|p| p.stream == "general").count(),
+        22
+    );
+}
