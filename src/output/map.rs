@@ -224,6 +224,56 @@ impl<'a> Atlas<'a> {
             MapKind::Truck(..) => Vec::new(),
         };
 
+        let frame = [
+            c.mm(FRAME[0]),
+            c.mm(FRAME[1]),
+            c.mm(FRAME[2]),
+            c.mm(FRAME[3]),
+        ];
+        let view = self.view(job, c.u);
+
+        c.area.fill(&WHITE).map_err(err)?;
+        c.rect(
+            frame[0],
+            frame[1],
+            frame[2],
+            frame[3],
+            RGBColor(252, 252, 250),
+        )?;
+        self.draw_map(c, job, &routes, &unserved, frame, &view)
+    }
+
+    /// Pixel positions of the route points on a PNG of `job` at `dpi`, per route (truck id):
+    /// what a test needs to check that the route colours lie along the routes.
+    pub fn route_points_px(&self, job: &MapJob, dpi: f64) -> Vec<(String, Vec<(i32, i32)>)> {
+        let view = self.view(job, dpi / 25.4);
+        self.routes_of(job.kind)
+            .into_iter()
+            .map(|(_, r)| {
+                let pts: Vec<[f64; 2]> = r
+                    .legs
+                    .iter()
+                    .flat_map(|l| l.geometry.iter().map(|p| self.proj.xy(p[0], p[1])))
+                    .collect();
+                (r.truck.clone(), view.path(&pts))
+            })
+            .collect()
+    }
+
+    /// Colour of a truck as (r, g, b).
+    pub fn truck_rgb(&self, truck: &str) -> (u8, u8, u8) {
+        let c = self.colours.colour(truck);
+        (c.0, c.1, c.2)
+    }
+
+    fn view(&self, job: &MapJob, u: f64) -> View {
+        let plan = self.plan;
+        let routes = self.routes_of(job.kind);
+        let unserved: Vec<&crate::plan::Unserved> = match job.kind {
+            MapKind::Week => plan.days.iter().flat_map(|d| &d.unserved).collect(),
+            MapKind::Day(d) => plan.days[d].unserved.iter().collect(),
+            MapKind::Truck(..) => Vec::new(),
+        };
         // Extent: the routes, their sites and the unserved parks (all sites when empty).
         let mut ext = Extent::default();
         for (_, r) in &routes {
@@ -248,23 +298,22 @@ impl<'a> Atlas<'a> {
                 ext.add(self.proj.xy(s.lon, s.lat));
             }
         }
-        let frame = [
-            c.mm(FRAME[0]),
-            c.mm(FRAME[1]),
-            c.mm(FRAME[2]),
-            c.mm(FRAME[3]),
-        ];
-        let view = View::fit(&ext, frame, c.px(6.0));
+        let mm = |v: f64| (v * u).round() as i32;
+        let frame = [mm(FRAME[0]), mm(FRAME[1]), mm(FRAME[2]), mm(FRAME[3])];
+        View::fit(&ext, frame, mm(6.0))
+    }
 
-        c.area.fill(&WHITE).map_err(err)?;
-        c.rect(
-            frame[0],
-            frame[1],
-            frame[2],
-            frame[3],
-            RGBColor(252, 252, 250),
-        )?;
-
+    #[allow(clippy::too_many_arguments)]
+    fn draw_map<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<'_, DB>,
+        job: &MapJob,
+        routes: &[(&'a DayPlan, &'a Route)],
+        unserved: &[&'a crate::plan::Unserved],
+        frame: [i32; 4],
+        view: &View,
+    ) -> Result<(), String> {
+        let plan = self.plan;
         // Roads, minor first.
         let view_w_km = (frame[2] - frame[0]) as f64 / view.s / 1000.0;
         if let Some(roads) = &self.roads {
@@ -334,7 +383,7 @@ impl<'a> Atlas<'a> {
             let colour = self.colours.colour(&r.truck);
             c.route_line(p, colour, route_w)?;
         }
-        for (_, r) in &routes {
+        for (_, r) in routes {
             let colour = palette::darken(self.colours.colour(&r.truck), 0.35);
             for l in &r.legs {
                 let pts: Vec<[f64; 2]> = l
@@ -344,7 +393,7 @@ impl<'a> Atlas<'a> {
                     .collect();
                 let px = view.path(&pts);
                 for (pos, dir) in arrow_spots(&px, c.px(14.0), c.px(50.0)) {
-                    c.arrow(pos, dir, route_w * 2.6, colour)?;
+                    c.arrow(pos, dir, (route_w * 3.4).max(2.8), colour)?;
                 }
             }
         }
@@ -352,7 +401,7 @@ impl<'a> Atlas<'a> {
         // Site symbols: parks on the routes (filled in the truck's colour), unserved parks,
         // facilities, depots.
         let mut served_by: BTreeMap<&str, &str> = BTreeMap::new();
-        for (_, r) in &routes {
+        for (_, r) in routes {
             for s in r.stops.iter().filter(|s| s.kind == StopKind::Collect) {
                 served_by
                     .entry(s.site_id.as_str())
@@ -412,8 +461,8 @@ impl<'a> Atlas<'a> {
 
         // Stop numbers: one badge per (route, site) with every visit's number.
         if !matches!(job.kind, MapKind::Week) {
-            let size = if single { 2.6 } else { 2.2 };
-            for (_, r) in &routes {
+            let size = if single { 3.1 } else { 2.7 };
+            for (_, r) in routes {
                 let colour = self.colours.colour(&r.truck);
                 let mut by_site: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
                 for (seq, s) in r.stops.iter().enumerate() {
@@ -464,8 +513,8 @@ impl<'a> Atlas<'a> {
         };
         c.credit(frame, &credit)?;
 
-        self.title(c, job, &routes, &unserved)?;
-        self.panel(c, job, &routes, &unserved)?;
+        self.title(c, job, routes, unserved)?;
+        self.panel(c, job, routes, unserved)?;
         Ok(())
     }
 
@@ -593,11 +642,8 @@ impl<'a> Atlas<'a> {
                 break;
             }
             let col = self.colours.colour(truck);
-            c.route_line(
-                &[(c.mm(x), c.mm(y + 1.6)), (c.mm(x + 7.0), c.mm(y + 1.6))],
-                col,
-                1.0,
-            )?;
+            // A filled swatch, not a line: the SVG keeps exactly one polyline per route.
+            c.rect(c.mm(x), c.mm(y + 1.1), c.mm(x + 7.0), c.mm(y + 2.1), col)?;
             let text = if matches!(job.kind, MapKind::Week) {
                 format!(
                     "{truck}   {days} d, {:.0} km, {:.1} h, {:.1} t",

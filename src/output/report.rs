@@ -203,6 +203,7 @@ details.route summary{cursor:pointer;padding:.2em 0}
 /// Switches the map shown: a day (or the week), then all trucks or one. Writes what it shows
 /// into #status and data-* attributes of <body>, which the browser test reads.
 const JS: &str = r#"
+window.addEventListener('error',function(e){document.body.dataset.errors=(document.body.dataset.errors||'')+e.message+'\n';});
 (function(){
   var maps=[].slice.call(document.querySelectorAll('figure.map'));
   var dayNav=document.getElementById('days'), truckNav=document.getElementById('trucks');
@@ -216,7 +217,7 @@ const JS: &str = r#"
     });
     [].forEach.call(dayNav.querySelectorAll('button'),function(b){b.classList.toggle('on',b.dataset.day===state.day);});
     [].forEach.call(truckNav.querySelectorAll('button'),function(b){b.classList.toggle('on',b.dataset.truck===state.truck);});
-    var routes=maps.filter(function(f){return f.dataset.day===state.day&&f.hasAttribute('data-route');}).length;
+    var routes=maps.filter(function(f){return (state.day==='week'||f.dataset.day===state.day)&&f.hasAttribute('data-route');}).length;
     status.textContent=(state.day==='week'?'Week':state.day)+': '+routes+' route'+(routes===1?'':'s')+(state.truck?' · truck '+state.truck:'');
     document.body.dataset.shown=String(shown);
   }
