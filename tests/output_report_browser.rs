@@ -15,7 +15,11 @@ fn chromium() -> Option<PathBuf> {
         .iter()
         .flat_map(|name| {
             std::env::var_os("PATH")
-                .map(|p| std::env::split_paths(&p).map(|d| d.join(name)).collect::<Vec<_>>())
+                .map(|p| {
+                    std::env::split_paths(&p)
+                        .map(|d| d.join(name))
+                        .collect::<Vec<_>>()
+                })
                 .unwrap_or_default()
         })
         .find(|p| p.is_file());
@@ -76,9 +80,19 @@ fn output_report_loads_in_chromium_without_errors_and_shows_the_routes() {
         .lines()
         .filter(|l| l.contains("CONSOLE") && (l.contains("Uncaught") || l.contains("Error")))
         .collect();
-    assert!(console_errors.is_empty(), "console errors:\n{}", console_errors.join("\n"));
-    assert!(!dom.contains("data-errors="), "script errors recorded in the page");
-    assert!(dom.contains("data-ready=\"1\""), "the report's script did not run:\n{log}");
+    assert!(
+        console_errors.is_empty(),
+        "console errors:\n{}",
+        console_errors.join("\n")
+    );
+    assert!(
+        !dom.contains("data-errors="),
+        "script errors recorded in the page"
+    );
+    assert!(
+        dom.contains("data-ready=\"1\""),
+        "the report's script did not run:\n{log}"
+    );
 
     let routes: usize = plan.days.iter().map(|d| d.routes.len()).sum();
     assert!(
@@ -90,6 +104,9 @@ fn output_report_loads_in_chromium_without_errors_and_shows_the_routes() {
         "the status line does not show {routes} routes"
     );
     // The week map is the one map shown at first.
-    assert!(dom.contains("data-shown=\"1\""), "not exactly one map shown");
+    assert!(
+        dom.contains("data-shown=\"1\""),
+        "not exactly one map shown"
+    );
     assert_eq!(dom.matches("<details class=\"route\"").count(), routes);
 }

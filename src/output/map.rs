@@ -326,7 +326,8 @@ impl<'a> Atlas<'a> {
                 if bb[2] < vb[0] || bb[0] > vb[2] || bb[3] < vb[1] || bb[1] > vb[3] {
                     continue;
                 }
-                let px = view.path(pts);
+                // Points closer than 0.15 mm on paper add bytes, not detail.
+                let px = view.path_simplified(pts, 0.15 * c.u);
                 if px.len() >= 2 {
                     c.line(&px, colour, w_mm)?;
                 }
@@ -373,7 +374,7 @@ impl<'a> Atlas<'a> {
                     .iter()
                     .flat_map(|l| l.geometry.iter().map(|p| self.proj.xy(p[0], p[1])))
                     .collect();
-                view.path(&pts)
+                view.path_simplified(&pts, 0.1 * c.u)
             })
             .collect();
         for p in &paths {
@@ -822,9 +823,9 @@ fn full_day(d: &str) -> &str {
 /// Colour, width (mm) and the widest view (km) at which a road class is still drawn.
 fn road_style(class: RoadClass) -> (RGBColor, f64, f64) {
     match class {
-        RoadClass::Service => (RGBColor(228, 228, 228), 0.15, 8.0),
-        RoadClass::Minor => (RGBColor(214, 214, 214), 0.18, 40.0),
-        RoadClass::Tertiary => (RGBColor(196, 196, 196), 0.28, 120.0),
+        RoadClass::Service => (RGBColor(228, 228, 228), 0.15, 5.0),
+        RoadClass::Minor => (RGBColor(214, 214, 214), 0.18, 16.0),
+        RoadClass::Tertiary => (RGBColor(196, 196, 196), 0.28, 60.0),
         RoadClass::Secondary => (RGBColor(176, 176, 176), 0.38, f64::MAX),
         RoadClass::Primary => (RGBColor(156, 156, 156), 0.5, f64::MAX),
         RoadClass::Trunk | RoadClass::Motorway => (RGBColor(128, 128, 128), 0.65, f64::MAX),
@@ -892,7 +893,7 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingError>
         let mut enc = png::Encoder::new(&mut out, w, h);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Fast);
+        enc.set_compression(png::Compression::Default);
         let mut wr = enc.write_header()?;
         wr.write_image_data(rgb)?;
     }
@@ -982,6 +983,27 @@ impl View {
             (f64::from(f[2]) - self.ox) / self.s,
             (self.oy - f64::from(f[1])) / self.s,
         ]
+    }
+
+    /// A metric polyline in pixels, simplified (Ramer-Douglas-Peucker, `geo`) so that no
+    /// point moves more than `tol` pixels, without repeated pixels.
+    fn path_simplified(&self, pts: &[[f64; 2]], tol: f64) -> Vec<(i32, i32)> {
+        use geo::Simplify;
+        let line: geo::LineString<f64> = pts
+            .iter()
+            .map(|p| geo::Coord {
+                x: self.ox + p[0] * self.s,
+                y: self.oy - p[1] * self.s,
+            })
+            .collect();
+        let mut out: Vec<(i32, i32)> = Vec::new();
+        for c in line.simplify(tol).0 {
+            let q = (c.x.round() as i32, c.y.round() as i32);
+            if out.last() != Some(&q) {
+                out.push(q);
+            }
+        }
+        out
     }
 
     /// A metric polyline in pixels, without repeated pixels.

@@ -176,7 +176,9 @@ pub fn render_maps(
             v
         })
         .collect();
-    let drawn: Vec<(usize, Result<Result<Vec<u8>, String>, OutputError>)> = tasks
+    // Ok(png bytes) or Err(svg text): one type for both kinds of task.
+    type Drawn = Result<Result<Vec<u8>, String>, OutputError>;
+    let drawn: Vec<(usize, Drawn)> = tasks
         .par_iter()
         .map(|&(i, png)| {
             let r = if png {
@@ -221,16 +223,15 @@ pub fn read_plan(path: &Path) -> Result<WeekPlan, OutputError> {
         source,
     })?;
     // The version first, so that an old file gets "re-run plan", not a field-by-field error.
-    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
-        if let Some(found) = v.get("format_version").and_then(|x| x.as_u64()) {
-            if found != u64::from(FORMAT_VERSION) {
-                return Err(OutputError::FormatVersion {
-                    path: path.to_path_buf(),
-                    found: found as u32,
-                    expected: FORMAT_VERSION,
-                });
-            }
-        }
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text)
+        && let Some(found) = v.get("format_version").and_then(|x| x.as_u64())
+        && found != u64::from(FORMAT_VERSION)
+    {
+        return Err(OutputError::FormatVersion {
+            path: path.to_path_buf(),
+            found: found as u32,
+            expected: FORMAT_VERSION,
+        });
     }
     let plan: WeekPlan = serde_json::from_str(&text).map_err(|e| OutputError::ParsePlan {
         path: path.to_path_buf(),
