@@ -23,6 +23,7 @@ use wasteroute::output::{self, Background, OutputOptions};
 ///   wasteroute render out/plan.json --out out-maps
 ///   wasteroute render plan.json --out maps-a3 --map city.osm.pbf --dpi 300
 #[derive(Args)]
+#[command(verbatim_doc_comment)]
 pub struct RenderArgs {
     /// The plan to draw (plan.json, as written by `wasteroute plan`).
     plan: PathBuf,

@@ -18,8 +18,8 @@ const TRUCK: [RGBColor; 12] = [
     RGBColor(188, 189, 34),  // olive
     RGBColor(57, 59, 121),   // navy
     RGBColor(0, 128, 128),   // teal
-    RGBColor(189, 158, 57),  // ochre
-    RGBColor(123, 65, 115),  // plum
+    RGBColor(255, 187, 120), // light orange
+    RGBColor(106, 61, 154),  // violet
 ];
 
 pub const UNSERVED: RGBColor = RGBColor(215, 25, 28);
