@@ -893,7 +893,8 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingError>
         let mut enc = png::Encoder::new(&mut out, w, h);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Default);
+        // Fast: maps are mostly flat colour; default compression took 5x longer for 17 % fewer bytes.
+        enc.set_compression(png::Compression::Fast);
         let mut wr = enc.write_header()?;
         wr.write_image_data(rgb)?;
     }
