@@ -10,6 +10,8 @@ pub enum Error {
     Osm(#[from] crate::osm::OsmError),
     #[error(transparent)]
     Scenario(#[from] crate::scenario::ScenarioError),
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

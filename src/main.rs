@@ -20,12 +20,14 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     DemoMap(cli::demo_map::DemoMapArgs),
+    Render(cli::render::RenderArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: anyhow::Result<()> = match cli.command {
         Command::DemoMap(args) => cli::demo_map::run(args),
+        Command::Render(args) => cli::render::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

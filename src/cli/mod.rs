@@ -1,3 +1,4 @@
 //! Subcommands of the `wasteroute` binary: each parses its arguments, calls the library, prints.
 
 pub mod demo_map;
+pub mod render;

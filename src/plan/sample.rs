@@ -266,3 +266,218 @@ pub fn two_day_plan() -> WeekPlan {
         stopped_early: false,
     }
 }
+
+/// Size and place of a [`synthetic_week`].
+#[derive(Debug, Clone)]
+pub struct SyntheticWeek {
+    /// Centre (lon, lat) and radius (km) of the area the sites are drawn in.
+    pub centre: [f64; 2],
+    pub radius_km: f64,
+    pub days: usize,
+    pub trucks: usize,
+    /// Collections per truck and day.
+    pub stops_per_route: usize,
+    pub parks: usize,
+    /// Points per km of leg geometry (OSM city roads have a node every 20-50 m).
+    pub points_per_km: f64,
+    pub seed: u64,
+}
+
+/// A synthetic, internally consistent week for benchmarks of the output stage: parks at seeded
+/// random places, each truck visiting its parks in nearest-neighbour order, unloading at the
+/// nearest facility every 5 collections. Legs are straight lines with `points_per_km` points
+/// (not along roads: the output stage draws what the plan holds, so only the point count
+/// matters for its speed). Times: 30 km/h, 15 min per collection, 20 min per unload.
+pub fn synthetic_week(o: &SyntheticWeek) -> WeekPlan {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(o.seed);
+    let km_lat = 1.0 / 111.2;
+    let km_lon = km_lat / o.centre[1].to_radians().cos();
+    let mut at = |r: f64| {
+        let a = rng.random_range(0.0..std::f64::consts::TAU);
+        let d = r * rng.random_range(0.0f64..1.0).sqrt();
+        (
+            o.centre[0] + d * a.cos() * km_lon,
+            o.centre[1] + d * a.sin() * km_lat,
+        )
+    };
+    let mut sites = Vec::new();
+    for i in 0..2 {
+        let (lon, lat) = at(o.radius_km * 0.3);
+        sites.push(site(
+            &format!("D{i}"),
+            &format!("Depot {i}"),
+            SiteKind::Depot,
+            lon,
+            lat,
+            &[],
+            0.0,
+        ));
+    }
+    for i in 0..3 {
+        let (lon, lat) = at(o.radius_km);
+        sites.push(site(
+            &format!("F{i}"),
+            &format!("Facility {i}"),
+            SiteKind::Facility,
+            lon,
+            lat,
+            &["general"],
+            0.0,
+        ));
+    }
+    for i in 0..o.parks {
+        let (lon, lat) = at(o.radius_km);
+        sites.push(site(
+            &format!("P{i:04}"),
+            &format!("Park {i} 工业园"),
+            SiteKind::Park,
+            lon,
+            lat,
+            &["general"],
+            2.0 + f64::from((i % 9) as u32) * 1.5,
+        ));
+    }
+    let dist_km = |a: &Site, b: &Site| {
+        let dx = (a.road_lon - b.road_lon) / km_lon;
+        let dy = (a.road_lat - b.road_lat) / km_lat;
+        (dx * dx + dy * dy).sqrt()
+    };
+    let leg = |a: &Site, b: &Site| {
+        let km = dist_km(a, b);
+        let n = ((km * o.points_per_km).ceil() as usize).max(1);
+        let geometry = (0..=n)
+            .map(|i| {
+                let t = i as f64 / n as f64;
+                [
+                    a.road_lon + t * (b.road_lon - a.road_lon),
+                    a.road_lat + t * (b.road_lat - a.road_lat),
+                ]
+            })
+            .collect();
+        Leg {
+            distance_m: km * 1000.0,
+            time_s: km / 30.0 * 3600.0,
+            geometry,
+        }
+    };
+    let parks: Vec<usize> = (5..sites.len()).collect();
+    let mut days = Vec::new();
+    for d in 0..o.days {
+        let mut routes = Vec::new();
+        for t in 0..o.trucks {
+            let depot = t % 2;
+            // This truck's parks today: a slice of the park list, rotating over the week.
+            let first = (d * o.trucks + t) * o.stops_per_route;
+            let mut todo: Vec<usize> = (0..o.stops_per_route)
+                .map(|k| parks[(first + k) % parks.len()])
+                .collect();
+            let mut order = vec![depot];
+            while !todo.is_empty() {
+                let here = &sites[*order.last().unwrap_or(&depot)];
+                let (i, _) = todo
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &p)| (i, dist_km(here, &sites[p])))
+                    .fold((0, f64::MAX), |b, x| if x.1 < b.1 { x } else { b });
+                order.push(todo.swap_remove(i));
+                if (order.len() - 1) % 6 == 5 || todo.is_empty() {
+                    let here = &sites[*order.last().unwrap_or(&depot)];
+                    let f = (2..5)
+                        .min_by(|&a, &b| {
+                            dist_km(here, &sites[a]).total_cmp(&dist_km(here, &sites[b]))
+                        })
+                        .unwrap_or(2);
+                    order.push(f);
+                }
+            }
+            order.push(depot);
+            let (mut time, mut load, mut km, mut trip) = (7.5 * 3600.0, 0.0, 0.0, 1);
+            let mut stops = Vec::new();
+            let mut legs = Vec::new();
+            for (n, &s) in order.iter().enumerate() {
+                if n > 0 {
+                    let l = leg(&sites[order[n - 1]], &sites[s]);
+                    time += l.time_s;
+                    km += l.distance_m / 1000.0;
+                    legs.push(l);
+                }
+                let kind = if n == 0 {
+                    StopKind::Start
+                } else if n + 1 == order.len() {
+                    StopKind::End
+                } else if sites[s].kind == SiteKind::Facility {
+                    StopKind::Unload
+                } else {
+                    StopKind::Collect
+                };
+                let (amount, service) = match kind {
+                    StopKind::Collect => (sites[s].weekly_t * 1000.0 / 5.0, 900.0),
+                    StopKind::Unload => (-load, 1200.0),
+                    _ => (0.0, 0.0),
+                };
+                load += amount;
+                stops.push(Stop {
+                    kind,
+                    site_id: sites[s].id.clone(),
+                    trip,
+                    arrival_s: time,
+                    start_s: time,
+                    departure_s: time + service,
+                    stream: if matches!(kind, StopKind::Start | StopKind::End) {
+                        String::new()
+                    } else {
+                        "general".into()
+                    },
+                    amount_kg: amount,
+                    amount_m3: amount / 500.0,
+                    load_after_kg: load,
+                    load_after_m3: load / 500.0,
+                    distance_km: km,
+                    split: None,
+                });
+                time += service;
+                if kind == StopKind::Unload {
+                    trip += 1;
+                }
+            }
+            routes.push(Route {
+                truck: format!("T-{}", t + 1),
+                vehicle_type: "T".into(),
+                capacity_kg: 16000.0,
+                capacity_m3: 32.0,
+                stops,
+                legs,
+                lunch: None,
+                cost: 600.0 + 4.5 * km,
+            });
+        }
+        let unserved = vec![Unserved {
+            park_id: sites[sites.len() - 1 - d % parks.len()].id.clone(),
+            name: sites[sites.len() - 1 - d % parks.len()].name.clone(),
+            stream: "general".into(),
+            amount_kg: 3000.0,
+            reason: "synthetic: left out to exercise the unserved marks".into(),
+        }];
+        days.push(DayPlan {
+            day: Weekday::ALL[d % 7],
+            routes,
+            unserved,
+        });
+    }
+    WeekPlan {
+        format_version: FORMAT_VERSION,
+        scenario: format!(
+            "synthetic week ({} stops)",
+            o.days * o.trucks * o.stops_per_route
+        ),
+        scenario_file: String::new(),
+        generated_by: format!("wasteroute {}", env!("CARGO_PKG_VERSION")),
+        seed: o.seed,
+        currency: "CNY".into(),
+        sites,
+        days,
+        warnings: vec!["synthetic plan for benchmarks: straight legs, not solved".into()],
+        stopped_early: false,
+    }
+}

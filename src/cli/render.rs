@@ -1,0 +1,182 @@
+//! `wasteroute render`: every output of a plan (maps, report, CSV, GeoJSON, GPX, stop lists)
+//! from its plan.json, without solving again.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+
+use wasteroute::osm::{self, LoadOptions};
+use wasteroute::output::{self, Background, OutputOptions};
+
+/// Write the maps, report and files of a plan from its plan.json, without solving again.
+///
+/// Writes into OUT: plan.json, routes.csv, routes.geojson, gpx/<day>-<truck>.gpx,
+/// stops/<day>-<truck>.html, maps/{week,<day>,<day>-<truck>}.{png,svg} and report.html
+/// (formats: docs/plan-format.md). OUT is created, or replaced whole if it holds an earlier
+/// output; a folder of other files is refused. The road background comes from --map, else
+/// from the map named in the plan's scenario file; without one the maps show the routes
+/// alone and say so.
+///
+/// Example:
+///   wasteroute render out/plan.json --out out-maps
+///   wasteroute render plan.json --out maps-a3 --map city.osm.pbf --dpi 300
+#[derive(Args)]
+#[command(verbatim_doc_comment)]
+pub struct RenderArgs {
+    /// The plan to draw (plan.json, as written by `wasteroute plan`).
+    plan: PathBuf,
+    /// Output folder.
+    #[arg(long)]
+    out: PathBuf,
+    /// Road map (.osm.pbf) for the background [default: the scenario's map].
+    #[arg(long)]
+    map: Option<PathBuf>,
+    /// Draw no road background.
+    #[arg(long, conflicts_with = "map")]
+    no_map: bool,
+    /// Resolution of the PNG maps (dots per inch on an A4 page).
+    #[arg(long, default_value_t = 150.0, value_parser = parse_dpi)]
+    dpi: f64,
+    /// Write no PNG maps.
+    #[arg(long)]
+    no_png: bool,
+    /// Write no SVG maps (report.html then has no maps).
+    #[arg(long)]
+    no_svg: bool,
+}
+
+fn parse_dpi(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if (36.0..=600.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} dpi is outside 36..600"))
+    }
+}
+
+pub fn run(args: RenderArgs) -> anyhow::Result<()> {
+    let t0 = Instant::now();
+    let plan = output::read_plan(&args.plan)?;
+    refuse_input_inside_output(&args.plan, &args.out)?;
+    let k = plan.kpi();
+    println!(
+        "plan {}: {} days, {} routes, {} stops, {} unserved",
+        args.plan.display(),
+        plan.days.len(),
+        plan.days.iter().map(|d| d.routes.len()).sum::<usize>(),
+        k.stops,
+        k.unserved
+    );
+
+    let map = if args.no_map {
+        None
+    } else if let Some(m) = &args.map {
+        Some(m.clone())
+    } else {
+        match scenario_map(&args.plan, &plan.scenario_file) {
+            Ok(m) => Some(m),
+            Err(why) => {
+                println!("no road background: {why} (pass --map MAP.osm.pbf)");
+                None
+            }
+        }
+    };
+    let background = match &map {
+        Some(path) => Some(load_background(path, &plan)?),
+        None => None,
+    };
+    if args.no_map {
+        println!("no road background (--no-map)");
+    }
+
+    let opts = OutputOptions {
+        png: !args.no_png,
+        svg: !args.no_svg,
+        dpi: args.dpi,
+        ..OutputOptions::default()
+    };
+    let t1 = Instant::now();
+    let w = output::write_all(&plan, background.as_ref(), &args.out, &opts)
+        .with_context(|| format!("writing the outputs to {}", args.out.display()))?;
+    println!(
+        "wrote {} files ({:.1} MB, {} maps) to {} in {:.1} s (total {:.1} s)",
+        w.files.len(),
+        w.bytes as f64 / 1e6,
+        w.maps,
+        w.dir.display(),
+        t1.elapsed().as_secs_f64(),
+        t0.elapsed().as_secs_f64()
+    );
+    println!("open {}", w.dir.join("report.html").display());
+    Ok(())
+}
+
+/// The map named by the plan's scenario file (looked up as written, then next to the plan).
+fn scenario_map(plan_path: &Path, scenario_file: &str) -> Result<PathBuf, String> {
+    if scenario_file.is_empty() {
+        return Err("the plan names no scenario file".into());
+    }
+    let written = PathBuf::from(scenario_file);
+    let beside = plan_path
+        .parent()
+        .map(|p| p.join(&written))
+        .unwrap_or_else(|| written.clone());
+    let file = [written.clone(), beside]
+        .into_iter()
+        .find(|p| p.is_file())
+        .ok_or_else(|| format!("the plan's scenario file {scenario_file} was not found"))?;
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| format!("cannot read the scenario file {}: {e}", file.display()))?;
+    let table: toml::Table = toml::from_str(&text)
+        .map_err(|e| format!("cannot read the scenario file {}: {e}", file.display()))?;
+    let map = table
+        .get("map")
+        .and_then(|v| v.as_str())
+        .filter(|m| !m.is_empty())
+        .ok_or_else(|| format!("the scenario file {} names no map", file.display()))?;
+    let path = file.parent().unwrap_or(Path::new(".")).join(map);
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(format!(
+            "the scenario's map {} does not exist",
+            path.display()
+        ))
+    }
+}
+
+fn load_background(path: &Path, plan: &wasteroute::plan::WeekPlan) -> anyhow::Result<Background> {
+    let t = Instant::now();
+    let area = output::plan_area(plan, 2000.0)
+        .context("the plan has no sites, so there is no area to draw")?;
+    let credit = output::map_credit(path)?;
+    let data = osm::load(path, &LoadOptions { bbox: Some(area) })
+        .with_context(|| format!("loading the road map {}", path.display()))?;
+    let bg = Background::from_osm(&data, &area, credit);
+    println!(
+        "road background {}: {} lines in {:.1} s",
+        path.display(),
+        bg.lines.len(),
+        t.elapsed().as_secs_f64()
+    );
+    Ok(bg)
+}
+
+/// Inputs are never overwritten: a plan inside the output folder would be replaced with it.
+fn refuse_input_inside_output(plan: &Path, out: &Path) -> anyhow::Result<()> {
+    let (Ok(p), Ok(o)) = (plan.canonicalize(), out.canonicalize()) else {
+        return Ok(()); // the output folder does not exist yet
+    };
+    if p.starts_with(&o) {
+        anyhow::bail!(
+            "the plan {} lies inside the output folder {}, which is replaced whole: \
+             write to another folder (e.g. --out {}-maps)",
+            plan.display(),
+            out.display(),
+            out.display()
+        );
+    }
+    Ok(())
+}
