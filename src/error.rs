@@ -8,6 +8,8 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error(transparent)]
     Osm(#[from] crate::osm::OsmError),
+    #[error(transparent)]
+    Network(#[from] crate::network::NetworkError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
