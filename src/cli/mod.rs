@@ -1,1 +1,5 @@
 //! Subcommands of the `wasteroute` binary: each parses its arguments, calls the library, prints.
+
+pub mod common;
+pub mod inspect;
+pub mod matrix;

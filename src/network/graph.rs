@@ -75,6 +75,9 @@ pub struct GraphStats {
     pub closed_ways: BTreeMap<String, usize>,
     pub blocking_barriers: usize,
     pub restrictions_applied: usize,
+    /// Routing nodes dropped because turn restrictions trap them (e.g. a dead-end area whose
+    /// only exit is a forbidden turn); their roads are not used for snapping.
+    pub routing_nodes_trapped: usize,
     /// Restrictions that bind this profile but could not be placed on the graph, by reason.
     pub restrictions_skipped: BTreeMap<String, usize>,
     /// (min lon, min lat, max lon, max lat) of the graph's nodes.
@@ -398,10 +401,26 @@ impl RoadGraph {
         graph.turns = turns;
         graph.stats.restrictions_applied = applied;
         graph.stats.restrictions_skipped = skipped;
-        graph.stats.routing_nodes = graph.turns.node_count();
+        graph.stats.routing_nodes = graph.turns.node_count() - graph.turns.dropped();
+        graph.stats.routing_nodes_trapped = graph.turns.dropped();
         graph.stats.routing_arcs = graph.turns.arc_count();
         graph.stats.build_time = start.elapsed();
         Ok(graph)
+    }
+
+    /// Whether an edge can be driven (some direction of it is inside the routing graph's
+    /// strongly connected component); only such edges are snapped to.
+    pub fn edge_routable(&self, e: EdgeIx) -> bool {
+        let ed = &self.edges[e.0 as usize];
+        [ed.from, ed.to]
+            .iter()
+            .flat_map(|&n| self.out_arcs(n))
+            .any(|a| self.arcs[a.0 as usize].edge == e && self.turns.routable(a))
+    }
+
+    /// The map file the graph was built from.
+    pub fn source(&self) -> &std::path::Path {
+        &self.source
     }
 
     pub fn stats(&self) -> &GraphStats {

@@ -225,7 +225,7 @@ fn edge_arcs(g: &RoadGraph, s: &Snap) -> Vec<(ArcIx, f64)> {
     for n in [e.from, e.to] {
         for a in g.out_arcs(n) {
             let arc = g.arc(a);
-            if arc.edge == s.edge && !out.iter().any(|(x, _)| *x == a) {
+            if arc.edge == s.edge && g.turns.routable(a) && !out.iter().any(|(x, _)| *x == a) {
                 out.push((a, if arc.forward { along } else { 1.0 - along }));
             }
         }
@@ -429,7 +429,7 @@ pub(crate) fn build_route(
 ) -> Route {
     let (d, t) = unpack(metric, cost);
     let mut coords: Vec<(f64, f64)> = vec![from.point];
-    let mut push = |p: (f64, f64), coords: &mut Vec<(f64, f64)>| {
+    let push = |p: (f64, f64), coords: &mut Vec<(f64, f64)>| {
         if coords.last() != Some(&p) {
             coords.push(p);
         }

@@ -75,6 +75,9 @@ impl SnapIndex {
         };
         let mut segs = Vec::new();
         for e in 0..g.edge_count() {
+            if !g.edge_routable(EdgeIx(e as u32)) {
+                continue;
+            }
             let geom = g.edge_geometry(EdgeIx(e as u32));
             for (k, w) in geom.windows(2).enumerate() {
                 segs.push(Segment::new(

@@ -17,8 +17,6 @@ use crate::osm::{MemberKind, OsmData};
 /// the rest are restriction states of some junction. Arcs carry their road-graph arc.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct TurnGraph {
-    n_junctions: usize,
-    state_junction: Vec<u32>,
     pub(crate) first_out: Vec<u32>,
     pub(crate) head: Vec<u32>,
     pub(crate) arc: Vec<u32>,
@@ -27,6 +25,7 @@ pub(crate) struct TurnGraph {
     /// Per road arc: the routing nodes (at its tail) from which it may be driven.
     tails_first: Vec<u32>,
     tails: Vec<u32>,
+    dropped: usize,
 }
 
 impl TurnGraph {
@@ -36,15 +35,6 @@ impl TurnGraph {
 
     pub(crate) fn arc_count(&self) -> usize {
         self.head.len()
-    }
-
-    /// The junction a routing node belongs to.
-    pub(crate) fn junction(&self, p: u32) -> NodeIx {
-        if (p as usize) < self.n_junctions {
-            NodeIx(p)
-        } else {
-            NodeIx(self.state_junction[p as usize - self.n_junctions])
-        }
     }
 
     /// Routing arcs leaving routing node `p`, as index range into `head` / `arc`.
@@ -75,7 +65,75 @@ impl TurnGraph {
         } else {
             (Vec::new(), 0)
         };
-        (product(g, &patterns), applied, skipped)
+        let mut tg = product(g, &patterns);
+        tg.keep_largest_scc();
+        (tg, applied, skipped)
+    }
+
+    /// Whether road arc `a` can be both entered and left inside the routing graph.
+    pub(crate) fn routable(&self, a: ArcIx) -> bool {
+        self.entry[a.0 as usize] != u32::MAX && !self.tails_of(a).is_empty()
+    }
+
+    /// Routing nodes dropped because restrictions trap them (no way out, or no way in).
+    pub(crate) fn dropped(&self) -> usize {
+        self.dropped
+    }
+
+    /// Keeps the largest strongly connected component of the routing graph: a restriction can
+    /// trap a dead-end area whose only exit it forbids, which the junction-level component
+    /// cannot see. Arcs leaving or entering the rest are removed.
+    fn keep_largest_scc(&mut self) {
+        let n = self.node_count();
+        let mut pg = petgraph::graph::DiGraph::<(), (), u32>::with_capacity(n, self.head.len());
+        for _ in 0..n {
+            pg.add_node(());
+        }
+        for p in 0..n as u32 {
+            for i in self.out(p) {
+                pg.add_edge(p.into(), self.head[i].into(), ());
+            }
+        }
+        let sccs = petgraph::algo::tarjan_scc(&pg);
+        let Some(largest) = sccs.iter().max_by_key(|c| c.len()) else {
+            return;
+        };
+        if largest.len() == n {
+            return;
+        }
+        let mut keep = vec![false; n];
+        for v in largest {
+            keep[v.index()] = true;
+        }
+        self.dropped = n - largest.len();
+        let (mut first, mut head, mut arc) = (vec![0u32], Vec::new(), Vec::new());
+        for p in 0..n as u32 {
+            for i in self.out(p) {
+                if keep[p as usize] && keep[self.head[i] as usize] {
+                    head.push(self.head[i]);
+                    arc.push(self.arc[i]);
+                }
+            }
+            first.push(head.len() as u32);
+        }
+        (self.first_out, self.head, self.arc) = (first, head, arc);
+        for e in &mut self.entry {
+            if *e != u32::MAX && !keep[*e as usize] {
+                *e = u32::MAX;
+            }
+        }
+        let mut tails_first = vec![0u32];
+        let mut tails = Vec::new();
+        for a in 0..self.entry.len() {
+            let (x, y) = (
+                self.tails_first[a] as usize,
+                self.tails_first[a + 1] as usize,
+            );
+            tails.extend(self.tails[x..y].iter().filter(|&&p| keep[p as usize]));
+            tails_first.push(tails.len() as u32);
+        }
+        self.tails_first = tails_first;
+        self.tails = tails;
     }
 }
 
@@ -413,8 +471,7 @@ fn product(g: &RoadGraph, patterns: &[Vec<u32>]) -> TurnGraph {
     }
     let tails = pairs.into_iter().map(|(_, p)| p).collect();
     TurnGraph {
-        n_junctions: nj,
-        state_junction,
+        dropped: 0,
         first_out,
         head,
         arc,
