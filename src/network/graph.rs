@@ -177,6 +177,11 @@ impl RoadGraph {
             uses[idx[0] as usize] = JUNCTION.max(uses[idx[0] as usize]);
             let last = idx[idx.len() - 1] as usize;
             uses[last] = JUNCTION.max(uses[last]);
+            // A closed way (roundabout, loop) is cut in two so no edge is a self-loop.
+            if idx[0] as usize == last && idx.len() > 2 {
+                let m = idx[idx.len() / 2] as usize;
+                uses[m] = JUNCTION.max(uses[m]);
+            }
         }
         // Blocking barriers and restriction via nodes are junctions too.
         let mut blocking = vec![false; table.len()];
