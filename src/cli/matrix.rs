@@ -72,7 +72,7 @@ pub enum MetricArg {
 }
 
 pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
-    if !(args.max_snap_m.is_finite() && args.max_snap_m >= 0.0) {
+    if args.max_snap_m.is_nan() || args.max_snap_m < 0.0 {
         bail!(
             "--max-snap-m must be a non-negative number of metres, not {}",
             args.max_snap_m

@@ -154,45 +154,82 @@ impl Matrix {
     }
 
     /// Writes `from_id,to_id,distance_m,time_s`, one row per ordered pair, empty values where
-    /// unreachable. Distances to the centimetre, times to the millisecond.
+    /// unreachable. Distances to the centimetre, times to the millisecond. Rows are formatted
+    /// in parallel, a batch of sources at a time, and written in order.
     pub fn write_csv(&self, mut w: impl Write) -> std::io::Result<()> {
-        writeln!(w, "from_id,to_id,distance_m,time_s")?;
+        use rayon::prelude::*;
+        w.write_all(b"from_id,to_id,distance_m,time_s\n")?;
         let n = self.len();
-        let mut line = Vec::with_capacity(96);
-        for i in 0..n {
-            for j in 0..n {
-                line.clear();
-                csv_field(&mut line, &self.ids[i]);
-                line.push(b',');
-                csv_field(&mut line, &self.ids[j]);
-                let c = self.cells[i * n + j];
-                if c == INF {
-                    line.extend_from_slice(b",,\n");
-                } else {
-                    let (d, t) = unpack(self.metric, c);
-                    write!(
-                        line,
-                        ",{}.{:02},{}.{:03}\n",
-                        d / 100,
-                        d % 100,
-                        t / 1000,
-                        t % 1000
-                    )?;
-                }
-                w.write_all(&line)?;
+        let ids: Vec<Vec<u8>> = self.ids.iter().map(|id| csv_field(id)).collect();
+        let rows: Vec<usize> = (0..n).collect();
+        for batch in rows.chunks(256) {
+            let parts: Vec<Vec<u8>> = batch
+                .par_iter()
+                .map(|&i| {
+                    let mut line = Vec::with_capacity(n * 32);
+                    for j in 0..n {
+                        line.extend_from_slice(&ids[i]);
+                        line.push(b',');
+                        line.extend_from_slice(&ids[j]);
+                        let c = self.cells[i * n + j];
+                        if c == INF {
+                            line.extend_from_slice(b",,\n");
+                        } else {
+                            let (d, t) = unpack(self.metric, c);
+                            line.push(b',');
+                            push_fixed(&mut line, d, 100);
+                            line.push(b',');
+                            push_fixed(&mut line, t, 1000);
+                            line.push(b'\n');
+                        }
+                    }
+                    line
+                })
+                .collect();
+            for p in parts {
+                w.write_all(&p)?;
             }
         }
         Ok(())
     }
 }
 
-fn csv_field(out: &mut Vec<u8>, s: &str) {
+/// Appends `v / scale` with as many decimals as `scale` has zeros (`12345, 100` -> `123.45`).
+fn push_fixed(out: &mut Vec<u8>, v: u64, scale: u64) {
+    push_u64(out, v / scale);
+    out.push(b'.');
+    let mut frac = v % scale;
+    let mut digits = [b'0'; 20];
+    let mut k = 0;
+    let mut s = scale;
+    while s > 1 {
+        digits[k] = b'0' + (frac % 10) as u8;
+        frac /= 10;
+        s /= 10;
+        k += 1;
+    }
+    out.extend(digits[..k].iter().rev());
+}
+
+fn push_u64(out: &mut Vec<u8>, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut k = buf.len();
+    loop {
+        k -= 1;
+        buf[k] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[k..]);
+}
+
+fn csv_field(s: &str) -> Vec<u8> {
     if s.contains([',', '"', '\n', '\r']) {
-        out.push(b'"');
-        out.extend_from_slice(s.replace('"', "\"\"").as_bytes());
-        out.push(b'"');
+        format!("\"{}\"", s.replace('"', "\"\"")).into_bytes()
     } else {
-        out.extend_from_slice(s.as_bytes());
+        s.as_bytes().to_vec()
     }
 }
 
