@@ -141,7 +141,8 @@ pub fn run(args: InspectArgs) -> anyhow::Result<()> {
     println!("barriers      {} blocking", stats.blocking_barriers);
     if stats.routing_nodes_trapped > 0 {
         println!(
-            "trapped       {} routing nodes dropped: turn restrictions leave them no way out or in",
+            "trapped       {} routing nodes outside the main component (turn restrictions leave \
+             them no way out or in); sites are not snapped to roads only they use",
             stats.routing_nodes_trapped
         );
     }

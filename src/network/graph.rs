@@ -75,8 +75,10 @@ pub struct GraphStats {
     pub closed_ways: BTreeMap<String, usize>,
     pub blocking_barriers: usize,
     pub restrictions_applied: usize,
-    /// Routing nodes dropped because turn restrictions trap them (e.g. a dead-end area whose
-    /// only exit is a forbidden turn); their roads are not used for snapping.
+    /// Routing nodes outside the routing graph's main strongly connected component, because
+    /// turn restrictions trap them (e.g. a dead-end area whose only exit is a forbidden turn);
+    /// sites are not snapped to roads from which the main component is not both reachable
+    /// and reached.
     pub routing_nodes_trapped: usize,
     /// Restrictions that bind this profile but could not be placed on the graph, by reason.
     pub restrictions_skipped: BTreeMap<String, usize>,
@@ -406,21 +408,24 @@ impl RoadGraph {
         graph.turns = turns;
         graph.stats.restrictions_applied = applied;
         graph.stats.restrictions_skipped = skipped;
-        graph.stats.routing_nodes = graph.turns.node_count() - graph.turns.dropped();
+        graph.stats.routing_nodes = graph.turns.node_count();
         graph.stats.routing_nodes_trapped = graph.turns.dropped();
         graph.stats.routing_arcs = graph.turns.arc_count();
         graph.stats.build_time = start.elapsed();
         Ok(graph)
     }
 
-    /// Whether an edge can be driven (some direction of it is inside the routing graph's
-    /// strongly connected component); only such edges are snapped to.
+    /// Whether a site on this edge can both leave it and be reached, inside the routing
+    /// graph's strongly connected component; only such edges are snapped to.
     pub fn edge_routable(&self, e: EdgeIx) -> bool {
         let ed = &self.edges[e.0 as usize];
-        [ed.from, ed.to]
+        let arcs: Vec<ArcIx> = [ed.from, ed.to]
             .iter()
             .flat_map(|&n| self.out_arcs(n))
-            .any(|a| self.arcs[a.0 as usize].edge == e && self.turns.routable(a))
+            .filter(|a| self.arcs[a.0 as usize].edge == e)
+            .collect();
+        arcs.iter().any(|&a| self.turns.can_leave_by(a))
+            && arcs.iter().any(|&a| self.turns.can_arrive_by(a))
     }
 
     /// The map file the graph was built from.

@@ -262,7 +262,7 @@ fn edge_arcs(g: &RoadGraph, s: &Snap) -> Vec<(ArcIx, f64)> {
     for n in [e.from, e.to] {
         for a in g.out_arcs(n) {
             let arc = g.arc(a);
-            if arc.edge == s.edge && g.turns.routable(a) && !out.iter().any(|(x, _)| *x == a) {
+            if arc.edge == s.edge && !out.iter().any(|(x, _)| *x == a) {
                 out.push((a, if arc.forward { along } else { 1.0 - along }));
             }
         }
@@ -275,14 +275,15 @@ pub(crate) fn seeds(g: &RoadGraph, metric: Metric, s: &Snap) -> Seeds {
     let mut inn = Vec::new();
     for (a, before) in edge_arcs(g, s) {
         let arc = g.arc(a);
-        out.push((
-            g.turns.entry(a),
-            scale(metric, arc.dist_cm, arc.time_ms, 1.0 - before),
-            a,
-        ));
+        if g.turns.can_leave_by(a) {
+            let w = scale(metric, arc.dist_cm, arc.time_ms, 1.0 - before);
+            out.push((g.turns.entry(a), w, a));
+        }
         let w = scale(metric, arc.dist_cm, arc.time_ms, before);
         for &p in g.turns.tails_of(a) {
-            inn.push((p, w, a));
+            if g.turns.can_arrive_from(p) {
+                inn.push((p, w, a));
+            }
         }
     }
     Seeds { out, inn }

@@ -26,6 +26,8 @@ pub(crate) struct TurnGraph {
     tails_first: Vec<u32>,
     tails: Vec<u32>,
     dropped: usize,
+    reaches_main: Vec<bool>,
+    reached_from_main: Vec<bool>,
 }
 
 impl TurnGraph {
@@ -66,24 +68,43 @@ impl TurnGraph {
             (Vec::new(), 0)
         };
         let mut tg = product(g, &patterns);
-        tg.keep_largest_scc();
+        tg.mark_main_component();
         (tg, applied, skipped)
     }
 
-    /// Whether road arc `a` can be both entered and left inside the routing graph.
-    pub(crate) fn routable(&self, a: ArcIx) -> bool {
-        self.entry[a.0 as usize] != u32::MAX && !self.tails_of(a).is_empty()
+    /// Whether a trip starting on road arc `a` (a site on it) reaches the routing graph's
+    /// component at its head.
+    pub(crate) fn can_leave_by(&self, a: ArcIx) -> bool {
+        self.reaches_main
+            .get(self.entry[a.0 as usize] as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
-    /// Routing nodes dropped because restrictions trap them (no way out, or no way in).
+    /// Whether road arc `a` can be driven from inside the component (to reach a site on it).
+    pub(crate) fn can_arrive_by(&self, a: ArcIx) -> bool {
+        self.tails_of(a).iter().any(|&p| self.can_arrive_from(p))
+    }
+
+    /// Whether routing node `p` is reached from the main component.
+    pub(crate) fn can_arrive_from(&self, p: u32) -> bool {
+        self.reached_from_main
+            .get(p as usize)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// Routing nodes outside the main component (restrictions trap them: no way out or in).
     pub(crate) fn dropped(&self) -> usize {
         self.dropped
     }
 
-    /// Keeps the largest strongly connected component of the routing graph: a restriction can
+    /// Finds the largest strongly connected component of the routing graph (a restriction can
     /// trap a dead-end area whose only exit it forbids, which the junction-level component
-    /// cannot see. Arcs leaving or entering the rest are removed.
-    fn keep_largest_scc(&mut self) {
+    /// cannot see) and marks the nodes that can reach it (good places to start a trip) and
+    /// the nodes it reaches (good places to end one). Nothing is removed: a trip may start in
+    /// a state outside the component, e.g. "just came along the restricted arc".
+    fn mark_main_component(&mut self) {
         let n = self.node_count();
         let mut pg = petgraph::graph::DiGraph::<(), (), u32>::with_capacity(n, self.head.len());
         for _ in 0..n {
@@ -95,45 +116,30 @@ impl TurnGraph {
             }
         }
         let sccs = petgraph::algo::tarjan_scc(&pg);
-        let Some(largest) = sccs.iter().max_by_key(|c| c.len()) else {
-            return;
-        };
-        if largest.len() == n {
-            return;
-        }
-        let mut keep = vec![false; n];
-        for v in largest {
-            keep[v.index()] = true;
-        }
+        let largest = sccs
+            .iter()
+            .max_by_key(|c| c.len())
+            .cloned()
+            .unwrap_or_default();
         self.dropped = n - largest.len();
-        let (mut first, mut head, mut arc) = (vec![0u32], Vec::new(), Vec::new());
-        for p in 0..n as u32 {
-            for i in self.out(p) {
-                if keep[p as usize] && keep[self.head[i] as usize] {
-                    head.push(self.head[i]);
-                    arc.push(self.arc[i]);
+        let closure = |dir: petgraph::Direction| {
+            let mut seen = vec![false; n];
+            let mut stack: Vec<u32> = largest.iter().map(|v| v.index() as u32).collect();
+            for &v in &stack {
+                seen[v as usize] = true;
+            }
+            while let Some(v) = stack.pop() {
+                for w in pg.neighbors_directed(v.into(), dir) {
+                    if !seen[w.index()] {
+                        seen[w.index()] = true;
+                        stack.push(w.index() as u32);
+                    }
                 }
             }
-            first.push(head.len() as u32);
-        }
-        (self.first_out, self.head, self.arc) = (first, head, arc);
-        for e in &mut self.entry {
-            if *e != u32::MAX && !keep[*e as usize] {
-                *e = u32::MAX;
-            }
-        }
-        let mut tails_first = vec![0u32];
-        let mut tails = Vec::new();
-        for a in 0..self.entry.len() {
-            let (x, y) = (
-                self.tails_first[a] as usize,
-                self.tails_first[a + 1] as usize,
-            );
-            tails.extend(self.tails[x..y].iter().filter(|&&p| keep[p as usize]));
-            tails_first.push(tails.len() as u32);
-        }
-        self.tails_first = tails_first;
-        self.tails = tails;
+            seen
+        };
+        self.reaches_main = closure(petgraph::Incoming);
+        self.reached_from_main = closure(petgraph::Outgoing);
     }
 }
 
@@ -472,6 +478,8 @@ fn product(g: &RoadGraph, patterns: &[Vec<u32>]) -> TurnGraph {
     let tails = pairs.into_iter().map(|(_, p)| p).collect();
     TurnGraph {
         dropped: 0,
+        reaches_main: Vec::new(),
+        reached_from_main: Vec::new(),
         first_out,
         head,
         arc,
