@@ -158,7 +158,12 @@ fn no_left_turn_forces_the_detour_round_the_block() {
         ],
         vec![("type", "restriction"), ("restriction", "no_left_turn")],
     );
-    let f = fixture(&t_junction(&[]), &[], &[rel.clone()], &Profile::truck());
+    let f = fixture(
+        &t_junction(&[]),
+        &[],
+        std::slice::from_ref(&rel),
+        &Profile::truck(),
+    );
     let s = snaps(&f.graph, &[mid(w, x), mid(n, x)]);
     let half = (path_m(&[w, x]) + path_m(&[n, x])) / 2.0;
     close(
