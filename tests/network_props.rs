@@ -179,20 +179,60 @@ fn snap_arcs(g: &RoadGraph, s: &Snap) -> Vec<(ArcIx, f64)> {
         .collect()
 }
 
-/// Edge-based Dijkstra (state = last arc driven): shortest distance in cm from s to t.
+/// The junction a snap is at (within 1 cm of its edge's end), if any.
+fn at_junction(g: &RoadGraph, s: &Snap) -> Option<wasteroute::network::NodeIx> {
+    let e = g.edge(s.edge);
+    if s.offset_m <= 0.01 {
+        Some(e.from)
+    } else if e.length_m - s.offset_m <= 0.01 {
+        Some(e.to)
+    } else {
+        None
+    }
+}
+
+/// Edge-based Dijkstra (state = last arc driven): shortest distance in cm from s to t. A site
+/// at a junction may leave by any arc there, fresh (no turn restriction binds the first
+/// arc), and be reached by any arc into it.
 fn edge_based(g: &RoadGraph, rs: &[(i64, i64, i64, bool)], s: &Snap, t: &Snap) -> Option<u64> {
     let mut dist: HashMap<ArcIx, u64> = HashMap::new();
     let mut heap = BinaryHeap::new();
-    for (a, before) in snap_arcs(g, s) {
-        let c = scale(g.arc(a).dist_cm, 1.0 - before);
+    let (sj, tj) = (at_junction(g, s), at_junction(g, t));
+    if sj.is_some() && sj == tj {
+        return Some(0);
+    }
+    let starts: Vec<(ArcIx, u64)> = match sj {
+        Some(j) => g
+            .out_arcs(j)
+            .map(|b| (b, u64::from(g.arc(b).dist_cm)))
+            .collect(),
+        None => snap_arcs(g, s)
+            .into_iter()
+            .map(|(a, before)| (a, scale(g.arc(a).dist_cm, 1.0 - before)))
+            .collect(),
+    };
+    for (a, c) in starts {
         if dist.get(&a).is_none_or(|&d| c < d) {
             dist.insert(a, c);
             heap.push(Reverse((c, a)));
         }
     }
-    let targets = snap_arcs(g, t);
+    let targets = if tj.is_some() {
+        Vec::new()
+    } else {
+        snap_arcs(g, t)
+    };
     let mut best: Option<u64> = None;
-    if s.edge == t.edge {
+    if let Some(j) = sj {
+        // The target lies on a road leaving the junction.
+        for &(c, before) in &targets {
+            if g.arc(c).tail == j {
+                let cost = scale(g.arc(c).dist_cm, before);
+                best = Some(best.map_or(cost, |b| b.min(cost)));
+            }
+        }
+    }
+    if s.edge == t.edge && sj.is_none() && tj.is_none() {
         let sa = snap_arcs(g, s);
         for (a, tb) in &targets {
             if let Some((_, sb)) = sa.iter().find(|(x, _)| x == a)
@@ -206,6 +246,9 @@ fn edge_based(g: &RoadGraph, rs: &[(i64, i64, i64, bool)], s: &Snap, t: &Snap) -
     while let Some(Reverse((d, a))) = heap.pop() {
         if dist.get(&a).is_some_and(|&x| d > x) {
             continue;
+        }
+        if tj == Some(g.arc(a).head) {
+            best = Some(best.map_or(d, |b| b.min(d)));
         }
         for &(c, before) in &targets {
             if g.arc(c).tail == g.arc(a).head && !forbidden(g, rs, a, c) {

@@ -186,7 +186,14 @@ fn bbox_loads_only_what_is_inside() {
         return;
     };
     let bbox = Bbox::new(1.50, 42.48, 1.56, 42.53).unwrap();
-    let data = osm::load(&path, &LoadOptions { bbox: Some(bbox) }).unwrap();
+    let data = osm::load(
+        &path,
+        &LoadOptions {
+            bbox: Some(bbox),
+            ..LoadOptions::default()
+        },
+    )
+    .unwrap();
     let full = osm::load(&path, &LoadOptions::default()).unwrap();
     assert!(
         data.nodes.len() < full.nodes.len() / 3,
@@ -201,4 +208,38 @@ fn bbox_loads_only_what_is_inside() {
     let g = RoadGraph::build(&data, &Profile::truck()).unwrap();
     let [a, b, c, d] = g.stats().bbox;
     assert!(a >= bbox.min_lon && b >= bbox.min_lat && c <= bbox.max_lon && d <= bbox.max_lat);
+}
+
+#[test]
+fn one_pass_and_two_pass_loads_agree() {
+    for name in [
+        "quirk-helsinki-dangling-refs.osm.pbf",
+        "quirk-baltimore-rels-before-ways.osm.pbf",
+        "milan-it-roads.osm.pbf",
+    ] {
+        let Some(path) = common::shared_file(&format!("maps/{name}")) else {
+            return;
+        };
+        let one = osm::load(&path, &LoadOptions::default()).unwrap();
+        let two = osm::load(
+            &path,
+            &LoadOptions {
+                lean: true,
+                ..LoadOptions::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(one.nodes.ids, two.nodes.ids, "{name}");
+        assert_eq!(one.nodes.coords, two.nodes.coords, "{name}");
+        assert_eq!(one.nodes.tagged, two.nodes.tagged, "{name}");
+        assert_eq!(one.ways.len(), two.ways.len(), "{name}");
+        assert!(
+            one.ways
+                .iter()
+                .zip(&two.ways)
+                .all(|(a, b)| a.id == b.id && a.refs == b.refs && a.tags == b.tags)
+        );
+        assert_eq!(one.stats.missing_node_refs, two.stats.missing_node_refs);
+        assert_eq!(one.warnings, two.warnings);
+    }
 }

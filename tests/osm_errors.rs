@@ -83,7 +83,14 @@ fn no_drivable_road_and_none_in_bbox() {
 
     let path = tiny_map(dir.path(), "residential");
     let far = Some(Bbox::new(0.0, 0.0, 1.0, 1.0).unwrap());
-    let err = osm::load(&path, &LoadOptions { bbox: far }).unwrap_err();
+    let err = osm::load(
+        &path,
+        &LoadOptions {
+            bbox: far,
+            ..LoadOptions::default()
+        },
+    )
+    .unwrap_err();
     assert!(matches!(err, OsmError::NoRoads { .. }));
     assert!(err.to_string().contains("inside bbox"), "{err}");
 }

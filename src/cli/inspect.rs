@@ -51,7 +51,10 @@ struct Report<'a> {
 
 pub fn run(args: InspectArgs) -> anyhow::Result<()> {
     let mut phases = Phases::new(args.json);
-    let opts = LoadOptions { bbox: args.bbox };
+    let opts = LoadOptions {
+        bbox: args.bbox,
+        ..LoadOptions::default()
+    };
     let data = phases.run("load", || osm::load(&args.map, &opts))?;
     let profile = args.profile.profile();
     let graph = phases

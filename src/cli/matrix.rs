@@ -92,7 +92,10 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
         Some(p) => Some(read_sites(p)?),
         None => None,
     };
-    let opts = LoadOptions { bbox: args.bbox };
+    let opts = LoadOptions {
+        bbox: args.bbox,
+        ..LoadOptions::default()
+    };
     let data = phases.run("load", || osm::load(&args.map, &opts))?;
     for w in &data.warnings {
         eprintln!("warning: {}: {w}", args.map.display());

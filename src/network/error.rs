@@ -18,9 +18,6 @@ pub enum NetworkError {
 
     #[error("{} site problem(s):\n{}", .0.len(), list(.0))]
     Sites(Vec<SiteProblem>),
-
-    #[error("site index {index} is out of range (there are {count} snapped sites)")]
-    BadSiteIndex { index: usize, count: usize },
 }
 
 fn list(problems: &[SiteProblem]) -> String {

@@ -8,15 +8,18 @@ use std::collections::BinaryHeap;
 use rayon::prelude::*;
 
 use super::graph::{ArcIx, RoadGraph};
-use super::route::{INF, Matrix, Metric, Route, build_route, direct, finish_cells, pack, seeds};
+use super::route::{
+    INF, Matrix, Metric, Route, build_route, direct, finish_cells, pack, path_route, seeds,
+};
 use super::snap::Snap;
 
-/// Costs from `from` to every routing node, with the routing arc that reached each.
-fn dijkstra(g: &RoadGraph, metric: Metric, from: &Snap) -> (Vec<u64>, Vec<u32>) {
+/// Costs from `from` to every routing node, with the routing arc that reached each and its
+/// tail.
+fn dijkstra(g: &RoadGraph, metric: Metric, from: &Snap) -> (Vec<u64>, Vec<(u32, u32)>) {
     let t = &g.turns;
     let n = t.node_count();
     let mut dist = vec![INF; n];
-    let mut parent = vec![u32::MAX; n];
+    let mut parent = vec![(u32::MAX, u32::MAX); n];
     let mut heap = BinaryHeap::new();
     for (p, w, _) in seeds(g, metric, from).out {
         if w < dist[p as usize] {
@@ -34,7 +37,7 @@ fn dijkstra(g: &RoadGraph, metric: Metric, from: &Snap) -> (Vec<u64>, Vec<u32>) 
             let h = t.head[i] as usize;
             if nd < dist[h] {
                 dist[h] = nd;
-                parent[h] = i as u32;
+                parent[h] = (i as u32, v);
                 heap.push(Reverse((nd, h as u32)));
             }
         }
@@ -70,7 +73,16 @@ pub fn matrix(g: &RoadGraph, metric: Metric, snaps: &[Snap]) -> Matrix {
 /// The route from `from` to `to` by Dijkstra.
 pub fn route(g: &RoadGraph, metric: Metric, from: &Snap, to: &Snap) -> Option<Route> {
     if from == to {
-        return Some(build_route(g, metric, from, to, 0, &[], None));
+        return Some(build_route(
+            g,
+            metric,
+            from,
+            to,
+            0,
+            &[],
+            (false, false),
+            None,
+        ));
     }
     let (dist, parent) = dijkstra(g, metric, from);
     let s = seeds(g, metric, from);
@@ -80,33 +92,37 @@ pub fn route(g: &RoadGraph, metric: Metric, from: &Snap, to: &Snap) -> Option<Ro
         .filter(|x| dist[x.0 as usize] != INF)
         .min_by_key(|x| dist[x.0 as usize] + x.1);
     let via_graph = best.map(|(p, w, last)| {
-        let mut arcs = vec![last];
+        let mut road = Vec::new();
         let mut v = p;
-        while parent[v as usize] != u32::MAX {
-            let i = parent[v as usize] as usize;
-            arcs.push(ArcIx(g.turns.arc[i]));
-            v = (0..g.turns.node_count() as u32)
-                .find(|&u| g.turns.out(u).contains(&i))
-                .unwrap_or(v);
+        while parent[v as usize].0 != u32::MAX {
+            let (i, tail) = parent[v as usize];
+            road.push(ArcIx(g.turns.arc[i as usize]));
+            v = tail;
         }
+        road.reverse();
         let first = s
             .out
             .iter()
             .filter(|x| x.0 == v)
             .min_by_key(|x| x.1)
-            .map(|x| x.2);
-        if let Some(f) = first {
-            arcs.push(f);
-        }
-        arcs.reverse();
-        (dist[p as usize] + w, arcs)
+            .and_then(|x| x.2);
+        (dist[p as usize] + w, first, road, last)
     });
     let d = direct(g, metric, from, to);
     match (via_graph, d) {
-        (Some((c, arcs)), d) if d.is_none_or(|(dc, _)| c < dc) => {
-            Some(build_route(g, metric, from, to, c, &arcs, None))
+        (Some((c, first, road, last)), d) if d.is_none_or(|(dc, _)| c < dc) => {
+            Some(path_route(g, metric, from, to, c, first, road, last))
         }
-        (_, Some((dc, a))) => Some(build_route(g, metric, from, to, dc, &[], Some(a))),
+        (_, Some((dc, a))) => Some(build_route(
+            g,
+            metric,
+            from,
+            to,
+            dc,
+            &[],
+            (false, false),
+            Some(a),
+        )),
         _ => None,
     }
 }

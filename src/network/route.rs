@@ -235,11 +235,15 @@ fn csv_field(s: &str) -> Vec<u8> {
 
 /// Where a snapped site enters and leaves the routing graph.
 pub(crate) struct Seeds {
-    /// (routing node, cost from the site to it, road arc driven).
-    pub out: Vec<(u32, u64, ArcIx)>,
-    /// (routing node, cost from it to the site, road arc driven).
-    pub inn: Vec<(u32, u64, ArcIx)>,
+    /// (routing node, cost from the site to it, part of a road arc driven to get there:
+    /// `None` when the site is at a junction).
+    pub out: Vec<(u32, u64, Option<ArcIx>)>,
+    /// (routing node, cost from it to the site, part of a road arc driven from there).
+    pub inn: Vec<(u32, u64, Option<ArcIx>)>,
 }
+
+/// A site this close to the end of its edge is at the junction there (metres).
+const AT_JUNCTION_M: f64 = 0.01;
 
 fn scale(metric: Metric, dist_cm: u32, time_ms: u32, f: f64) -> u64 {
     let f = f.clamp(0.0, 1.0);
@@ -273,18 +277,31 @@ fn edge_arcs(g: &RoadGraph, s: &Snap) -> Vec<(ArcIx, f64)> {
 pub(crate) fn seeds(g: &RoadGraph, metric: Metric, s: &Snap) -> Seeds {
     let mut out = Vec::new();
     let mut inn = Vec::new();
+    // A site at a junction can leave by any road there and be reached from any: it is not
+    // tied to the one edge the snap happened to pick.
+    let e = g.edge(s.edge);
+    let junction = if s.offset_m <= AT_JUNCTION_M {
+        Some(e.from)
+    } else if e.length_m - s.offset_m <= AT_JUNCTION_M {
+        Some(e.to)
+    } else {
+        None
+    };
+    // Seeds are not filtered by the main component: a seed outside it is simply never reached
+    // (or reaches nothing), while a trip between two seeds outside it may still be valid.
+    // Snapping only picks edges from which the main component is reachable both ways.
+    if let Some(j) = junction {
+        out.push((j.0, 0, None));
+        inn.push((j.0, 0, None));
+        inn.extend(g.turns.states_at(j).iter().map(|&p| (p, 0, None)));
+        return Seeds { out, inn };
+    }
     for (a, before) in edge_arcs(g, s) {
         let arc = g.arc(a);
-        if g.turns.can_leave_by(a) {
-            let w = scale(metric, arc.dist_cm, arc.time_ms, 1.0 - before);
-            out.push((g.turns.entry(a), w, a));
-        }
+        let w = scale(metric, arc.dist_cm, arc.time_ms, 1.0 - before);
+        out.push((g.turns.entry(a), w, Some(a)));
         let w = scale(metric, arc.dist_cm, arc.time_ms, before);
-        for &p in g.turns.tails_of(a) {
-            if g.turns.can_arrive_from(p) {
-                inn.push((p, w, a));
-            }
-        }
+        inn.extend(g.turns.tails_of(a).iter().map(|&p| (p, w, Some(a))));
     }
     Seeds { out, inn }
 }
@@ -392,6 +409,18 @@ impl<'g> Router<'g> {
     /// The route between two snapped sites with its road geometry, or `None` if unreachable.
     pub fn route(&self, from: &Snap, to: &Snap) -> Option<Route> {
         let g = self.graph;
+        if from == to {
+            return Some(build_route(
+                g,
+                self.metric,
+                from,
+                to,
+                0,
+                &[],
+                (false, false),
+                None,
+            ));
+        }
         let (s, t) = (seeds(g, self.metric, from), seeds(g, self.metric, to));
         let src: Vec<(u32, u64)> = s.out.iter().map(|&(p, w, _)| (p, w)).collect();
         let dst: Vec<(u32, u64)> = t.inn.iter().map(|&(p, w, _)| (p, w)).collect();
@@ -399,34 +428,39 @@ impl<'g> Router<'g> {
             .ch
             .path(&src, &dst)
             .map(|(start, end, cost, routing_arcs)| {
-                let first = s.out.iter().find(|&&(p, _, _)| p == start).map(|x| x.2);
+                let first = s
+                    .out
+                    .iter()
+                    .filter(|&&(p, _, _)| p == start)
+                    .min_by_key(|x| x.1)
+                    .and_then(|x| x.2);
                 let last = t
                     .inn
                     .iter()
                     .filter(|&&(p, _, _)| p == end)
                     .min_by_key(|x| x.1)
-                    .map(|x| x.2);
+                    .and_then(|x| x.2);
                 let road: Vec<ArcIx> = routing_arcs
                     .iter()
                     .map(|&i| ArcIx(g.turns.arc[i as usize]))
                     .collect();
                 (cost, first, road, last)
             });
-        if std::ptr::eq(from, to) || from == to {
-            return Some(build_route(g, self.metric, from, to, 0, &[], None));
-        }
         let direct = direct(g, self.metric, from, to);
         match (via_graph, direct) {
             (Some((c, first, road, last)), d) if d.is_none_or(|(dc, _)| c < dc) => {
-                let (Some(first), Some(last)) = (first, last) else {
-                    return None;
-                };
-                let mut arcs = vec![first];
-                arcs.extend(road);
-                arcs.push(last);
-                Some(build_route(g, self.metric, from, to, c, &arcs, None))
+                Some(path_route(g, self.metric, from, to, c, first, road, last))
             }
-            (_, Some((dc, a))) => Some(build_route(g, self.metric, from, to, dc, &[], Some(a))),
+            (_, Some((dc, a))) => Some(build_route(
+                g,
+                self.metric,
+                from,
+                to,
+                dc,
+                &[],
+                (false, false),
+                Some(a),
+            )),
             _ => None,
         }
     }
@@ -454,8 +488,37 @@ pub(crate) fn finish_cells(g: &RoadGraph, metric: Metric, snaps: &[Snap], cells:
     }
 }
 
-/// Geometry of a route: from the snap point of `from` along `arcs` (first and last partial)
-/// to the snap point of `to`; or along one arc only (`direct`).
+/// A route through the graph: the partial arc leaving `from` (none at a junction), whole
+/// road arcs, the partial arc reaching `to`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn path_route(
+    g: &RoadGraph,
+    metric: Metric,
+    from: &Snap,
+    to: &Snap,
+    cost: u64,
+    first: Option<ArcIx>,
+    road: Vec<ArcIx>,
+    last: Option<ArcIx>,
+) -> Route {
+    let mut arcs: Vec<ArcIx> = first.into_iter().collect();
+    arcs.extend(road);
+    arcs.extend(last);
+    build_route(
+        g,
+        metric,
+        from,
+        to,
+        cost,
+        &arcs,
+        (first.is_some(), last.is_some()),
+        None,
+    )
+}
+
+/// Geometry of a route: from the snap point of `from` along `arcs` (the first and last
+/// partial if `partial` says so) to the snap point of `to`; or along one arc only (`direct`).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn build_route(
     g: &RoadGraph,
     metric: Metric,
@@ -463,6 +526,7 @@ pub(crate) fn build_route(
     to: &Snap,
     cost: u64,
     arcs: &[ArcIx],
+    partial: (bool, bool),
     direct: Option<ArcIx>,
 ) -> Route {
     let (d, t) = unpack(metric, cost);
@@ -521,8 +585,8 @@ pub(crate) fn build_route(
         used.push(a);
     } else {
         for (k, &a) in arcs.iter().enumerate() {
-            let start = (k == 0).then_some(from.offset_m);
-            let end = (k + 1 == arcs.len()).then_some(to.offset_m);
+            let start = (k == 0 && partial.0).then_some(from.offset_m);
+            let end = (k + 1 == arcs.len() && partial.1).then_some(to.offset_m);
             for p in arc_span(a, start, end) {
                 push(p, &mut coords);
             }

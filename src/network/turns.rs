@@ -28,6 +28,9 @@ pub(crate) struct TurnGraph {
     dropped: usize,
     reaches_main: Vec<bool>,
     reached_from_main: Vec<bool>,
+    /// Restriction states by junction (CSR over junction ids).
+    states_first: Vec<u32>,
+    states: Vec<u32>,
 }
 
 impl TurnGraph {
@@ -87,6 +90,12 @@ impl TurnGraph {
     }
 
     /// Whether routing node `p` is reached from the main component.
+    /// The restriction states of junction `j` (routing nodes besides its plain one).
+    pub(crate) fn states_at(&self, j: NodeIx) -> &[u32] {
+        let i = j.0 as usize;
+        &self.states[self.states_first[i] as usize..self.states_first[i + 1] as usize]
+    }
+
     pub(crate) fn can_arrive_from(&self, p: u32) -> bool {
         self.reached_from_main
             .get(p as usize)
@@ -476,10 +485,25 @@ fn product(g: &RoadGraph, patterns: &[Vec<u32>]) -> TurnGraph {
         tails_first[i + 1] += tails_first[i];
     }
     let tails = pairs.into_iter().map(|(_, p)| p).collect();
+    let mut states_first = vec![0u32; nj + 1];
+    for &j in &state_junction {
+        states_first[j as usize + 1] += 1;
+    }
+    for i in 0..nj {
+        states_first[i + 1] += states_first[i];
+    }
+    let mut fill = states_first.clone();
+    let mut states = vec![0u32; state_junction.len()];
+    for (k, &j) in state_junction.iter().enumerate() {
+        states[fill[j as usize] as usize] = (nj + k) as u32;
+        fill[j as usize] += 1;
+    }
     TurnGraph {
         dropped: 0,
         reaches_main: Vec::new(),
         reached_from_main: Vec::new(),
+        states_first,
+        states,
         first_out,
         head,
         arc,

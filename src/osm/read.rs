@@ -3,7 +3,8 @@
 //!
 //! Without a bbox: pass 1 keeps the highway ways and the restriction relations and notes which
 //! blobs hold nodes (and their id range); pass 2 decodes only those node blobs and keeps only
-//! the nodes the ways use. With a bbox: pass 1 keeps the nodes inside it, pass 2 the highway
+//! the nodes the ways use. Files up to 32 MiB skip pass 2: pass 1 keeps every node's
+//! coordinates (at most ~70 MB for a file that size), which saves decoding node blobs twice. With a bbox: pass 1 keeps the nodes inside it, pass 2 the highway
 //! ways cut to those nodes. Neither pass assumes an order of blobs or ids, so files with
 //! relations before ways, unsorted ids, or no header bbox read the same.
 //! Missing nodes (refs to ids absent from the file) are skipped: the way is split there, no
@@ -18,6 +19,9 @@ use rayon::prelude::*;
 use super::{
     Bbox, LoadOptions, LoadStats, MemberKind, NodeTable, OsmData, OsmError, Restriction, Tags, Way,
 };
+
+/// Files up to this size are read in a single pass (see `load`).
+const SINGLE_PASS_MAX_BYTES: u64 = 32 << 20;
 
 /// Way tag keys kept for the profiles (exact keys, or prefixes ending in ':').
 const WAY_KEYS: &[&str] = &[
@@ -93,9 +97,16 @@ pub fn load(path: impl AsRef<Path>, opts: &LoadOptions) -> Result<OsmData, OsmEr
         ..LoadStats::default()
     };
 
+    // A small file is read in one pass, keeping every node's coordinates (at most ~16 bytes
+    // per node of a file this size); a larger one in two, keeping only the nodes the roads use.
+    let keep = match opts.bbox {
+        Some(b) => KeepNodes::Inside(b),
+        None if stats.file_bytes <= SINGLE_PASS_MAX_BYTES && !opts.lean => KeepNodes::All,
+        None => KeepNodes::None,
+    };
     let t1 = Instant::now();
     let pass1 = run_pass(&path, None, |block, offset| {
-        pass1_block(block, offset, opts.bbox)
+        pass1_block(block, offset, keep, opts.bbox)
     })?;
     stats.pass1 = t1.elapsed();
 
@@ -154,10 +165,18 @@ pub fn load(path: impl AsRef<Path>, opts: &LoadOptions) -> Result<OsmData, OsmEr
                     .collect(),
                 _ => Vec::new(),
             };
-            let parts = run_pass(&path, Some(&offsets), |block, _| {
-                pass2_nodes(block, &needed)
-            })?;
-            let nodes = merge_nodes(parts);
+            let nodes = if let KeepNodes::All = keep {
+                let all: Vec<NodePart> = blobs
+                    .iter_mut()
+                    .map(|b| std::mem::take(&mut b.nodes))
+                    .collect();
+                restrict_nodes(merge_nodes(all), &needed)
+            } else {
+                let parts = run_pass(&path, Some(&offsets), |block, _| {
+                    pass2_nodes(block, &needed)
+                })?;
+                merge_nodes(parts)
+            };
             let missing = needed.len() - nodes.len();
             ways.sort_by_key(|w| w.id);
             let (ways, affected, refs) = split_at_missing(ways, &nodes);
@@ -445,7 +464,31 @@ impl<'a> Strings<'a> {
     }
 }
 
-fn pass1_block(block: &PrimitiveBlock, offset: u64, bbox: Option<Bbox>) -> Result<Pass1, String> {
+/// Which nodes pass 1 keeps: none (two-pass load), those inside a bbox, or all of them
+/// (single-pass load of a small file).
+#[derive(Clone, Copy)]
+enum KeepNodes {
+    None,
+    Inside(Bbox),
+    All,
+}
+
+impl KeepNodes {
+    fn keeps(self, lon: i32, lat: i32) -> bool {
+        match self {
+            KeepNodes::None => false,
+            KeepNodes::All => true,
+            KeepNodes::Inside(b) => b.contains(f64::from(lon) * 1e-7, f64::from(lat) * 1e-7),
+        }
+    }
+}
+
+fn pass1_block(
+    block: &PrimitiveBlock,
+    offset: u64,
+    keep: KeepNodes,
+    bbox: Option<Bbox>,
+) -> Result<Pass1, String> {
     let mut strings = Strings::new(block);
     let mut out = Pass1 {
         offset,
@@ -461,9 +504,9 @@ fn pass1_block(block: &PrimitiveBlock, offset: u64, bbox: Option<Bbox>) -> Resul
         };
         for n in group.dense_nodes() {
             note_node(&mut out, n.id());
-            if let Some(b) = bbox {
+            {
                 let (lon, lat) = (n.decimicro_lon(), n.decimicro_lat());
-                if b.contains(f64::from(lon) * 1e-7, f64::from(lat) * 1e-7) {
+                if keep.keeps(lon, lat) {
                     out.nodes.ids.push(n.id());
                     out.nodes.coords.push([lon, lat]);
                     let raw = n.raw_tags().map(|(k, v)| (k as u32, v as u32));
@@ -476,9 +519,9 @@ fn pass1_block(block: &PrimitiveBlock, offset: u64, bbox: Option<Bbox>) -> Resul
         }
         for n in group.nodes() {
             note_node(&mut out, n.id());
-            if let Some(b) = bbox {
+            {
                 let (lon, lat) = (n.decimicro_lon(), n.decimicro_lat());
-                if b.contains(f64::from(lon) * 1e-7, f64::from(lat) * 1e-7) {
+                if keep.keeps(lon, lat) {
                     out.nodes.ids.push(n.id());
                     out.nodes.coords.push([lon, lat]);
                     let tags = strings.tags(n.raw_tags(), NODE_KEY)?;
