@@ -54,6 +54,9 @@ pub struct Profile {
     pub turn_restrictions: bool,
     /// `highway=motorway|motorway_link` are one-way unless tagged `oneway=no`.
     pub motorway_implies_oneway: bool,
+    /// Drive along the outline of `area=yes` highways (squares, car parks) as if it were a
+    /// road. Off for trucks; on in the peers' model, which does not look at `area`.
+    pub area_outlines: bool,
 }
 
 impl Default for Profile {
@@ -117,6 +120,7 @@ impl Profile {
             barriers: true,
             turn_restrictions: true,
             motorway_implies_oneway: true,
+            area_outlines: false,
         }
     }
 
@@ -136,6 +140,7 @@ impl Profile {
         p.barriers = false;
         p.turn_restrictions = false;
         p.motorway_implies_oneway = false;
+        p.area_outlines = true;
         p.max_speed_kmh = 130.0;
         p
     }
@@ -146,7 +151,7 @@ impl Profile {
         let Some(&class_speed) = self.class_speeds_kmh.get(highway) else {
             return Err(Closed::Class);
         };
-        if tags.get("area") == Some("yes") {
+        if tags.get("area") == Some("yes") && !self.area_outlines {
             return Err(Closed::Class);
         }
         if self.access_tags {
