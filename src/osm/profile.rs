@@ -57,6 +57,9 @@ pub struct Profile {
     /// Drive along the outline of `area=yes` highways (squares, car parks) as if it were a
     /// road. Off for trucks; on in the peers' model, which does not look at `area`.
     pub area_outlines: bool,
+    /// `oneway=reversible|alternating` closes the road (its direction changes with the time of
+    /// day). Off in the peers' model, which reads such roads as two-way.
+    pub reversible_closed: bool,
 }
 
 impl Default for Profile {
@@ -121,6 +124,7 @@ impl Profile {
             turn_restrictions: true,
             motorway_implies_oneway: true,
             area_outlines: false,
+            reversible_closed: true,
         }
     }
 
@@ -141,6 +145,7 @@ impl Profile {
         p.turn_restrictions = false;
         p.motorway_implies_oneway = false;
         p.area_outlines = true;
+        p.reversible_closed = false;
         p.max_speed_kmh = 130.0;
         p
     }
@@ -234,7 +239,7 @@ impl Profile {
         match tags.get("oneway").map(str::trim) {
             Some("yes" | "true" | "1") => Some((true, false)),
             Some("-1" | "reverse") => Some((false, true)),
-            Some("reversible" | "alternating") => None,
+            Some("reversible" | "alternating") if self.reversible_closed => None,
             Some("no" | "false" | "0") => Some((true, true)),
             _ => {
                 let roundabout = matches!(tags.get("junction"), Some("roundabout" | "circular"));
