@@ -12,6 +12,8 @@ pub enum Error {
     Scenario(#[from] crate::scenario::ScenarioError),
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
+    #[error(transparent)]
+    Network(#[from] crate::network::NetworkError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -21,6 +21,8 @@ struct Cli {
 enum Command {
     DemoMap(cli::demo_map::DemoMapArgs),
     Render(cli::render::RenderArgs),
+    Inspect(cli::inspect::InspectArgs),
+    Matrix(cli::matrix::MatrixArgs),
 }
 
 fn main() -> ExitCode {
@@ -28,6 +30,8 @@ fn main() -> ExitCode {
     let result: anyhow::Result<()> = match cli.command {
         Command::DemoMap(args) => cli::demo_map::run(args),
         Command::Render(args) => cli::render::run(args),
+        Command::Inspect(args) => cli::inspect::run(args),
+        Command::Matrix(args) => cli::matrix::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,3 +2,6 @@
 
 pub mod demo_map;
 pub mod render;
+pub mod common;
+pub mod inspect;
+pub mod matrix;

@@ -106,6 +106,9 @@ pub struct LoadOptions {
     /// Keep only the road network inside this box: nodes outside it are dropped and ways are
     /// cut where they leave it. `None` keeps everything in the file.
     pub bbox: Option<Bbox>,
+    /// Always read in two passes, keeping only the nodes the roads use. This is what happens
+    /// for files above 32 MiB anyway; smaller files are read in one pass (faster) unless set.
+    pub lean: bool,
 }
 
 /// Tags kept from an OSM element: only the keys some profile reads (see `read.rs`).

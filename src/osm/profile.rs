@@ -54,6 +54,12 @@ pub struct Profile {
     pub turn_restrictions: bool,
     /// `highway=motorway|motorway_link` are one-way unless tagged `oneway=no`.
     pub motorway_implies_oneway: bool,
+    /// Drive along the outline of `area=yes` highways (squares, car parks) as if it were a
+    /// road. Off for trucks; on in the peers' model, which does not look at `area`.
+    pub area_outlines: bool,
+    /// `oneway=reversible|alternating` closes the road (its direction changes with the time of
+    /// day). Off in the peers' model, which reads such roads as two-way.
+    pub reversible_closed: bool,
 }
 
 impl Default for Profile {
@@ -117,6 +123,8 @@ impl Profile {
             barriers: true,
             turn_restrictions: true,
             motorway_implies_oneway: true,
+            area_outlines: false,
+            reversible_closed: true,
         }
     }
 
@@ -136,6 +144,8 @@ impl Profile {
         p.barriers = false;
         p.turn_restrictions = false;
         p.motorway_implies_oneway = false;
+        p.area_outlines = true;
+        p.reversible_closed = false;
         p.max_speed_kmh = 130.0;
         p
     }
@@ -146,7 +156,7 @@ impl Profile {
         let Some(&class_speed) = self.class_speeds_kmh.get(highway) else {
             return Err(Closed::Class);
         };
-        if tags.get("area") == Some("yes") {
+        if tags.get("area") == Some("yes") && !self.area_outlines {
             return Err(Closed::Class);
         }
         if self.access_tags {
@@ -229,7 +239,7 @@ impl Profile {
         match tags.get("oneway").map(str::trim) {
             Some("yes" | "true" | "1") => Some((true, false)),
             Some("-1" | "reverse") => Some((false, true)),
-            Some("reversible" | "alternating") => None,
+            Some("reversible" | "alternating") if self.reversible_closed => None,
             Some("no" | "false" | "0") => Some((true, true)),
             _ => {
                 let roundabout = matches!(tags.get("junction"), Some("roundabout" | "circular"));

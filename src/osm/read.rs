@@ -3,7 +3,8 @@
 //!
 //! Without a bbox: pass 1 keeps the highway ways and the restriction relations and notes which
 //! blobs hold nodes (and their id range); pass 2 decodes only those node blobs and keeps only
-//! the nodes the ways use. With a bbox: pass 1 keeps the nodes inside it, pass 2 the highway
+//! the nodes the ways use. Files up to 32 MiB skip pass 2: pass 1 keeps every node's
+//! coordinates (at most ~70 MB for a file that size), which saves decoding node blobs twice. With a bbox: pass 1 keeps the nodes inside it, pass 2 the highway
 //! ways cut to those nodes. Neither pass assumes an order of blobs or ids, so files with
 //! relations before ways, unsorted ids, or no header bbox read the same.
 //! Missing nodes (refs to ids absent from the file) are skipped: the way is split there, no
@@ -18,6 +19,9 @@ use rayon::prelude::*;
 use super::{
     Bbox, LoadOptions, LoadStats, MemberKind, NodeTable, OsmData, OsmError, Restriction, Tags, Way,
 };
+
+/// Files up to this size are read in a single pass (see `load`).
+const SINGLE_PASS_MAX_BYTES: u64 = 32 << 20;
 
 /// Way tag keys kept for the profiles (exact keys, or prefixes ending in ':').
 const WAY_KEYS: &[&str] = &[
@@ -93,9 +97,16 @@ pub fn load(path: impl AsRef<Path>, opts: &LoadOptions) -> Result<OsmData, OsmEr
         ..LoadStats::default()
     };
 
+    // A small file is read in one pass, keeping every node's coordinates (at most ~16 bytes
+    // per node of a file this size); a larger one in two, keeping only the nodes the roads use.
+    let keep = match opts.bbox {
+        Some(b) => KeepNodes::Inside(b),
+        None if stats.file_bytes <= SINGLE_PASS_MAX_BYTES && !opts.lean => KeepNodes::All,
+        None => KeepNodes::None,
+    };
     let t1 = Instant::now();
     let pass1 = run_pass(&path, None, |block, offset| {
-        pass1_block(block, offset, opts.bbox)
+        pass1_block(block, offset, keep, opts.bbox)
     })?;
     stats.pass1 = t1.elapsed();
 
@@ -154,10 +165,18 @@ pub fn load(path: impl AsRef<Path>, opts: &LoadOptions) -> Result<OsmData, OsmEr
                     .collect(),
                 _ => Vec::new(),
             };
-            let parts = run_pass(&path, Some(&offsets), |block, _| {
-                Ok(pass2_nodes(block, &needed))
-            })?;
-            let nodes = merge_nodes(parts);
+            let nodes = if let KeepNodes::All = keep {
+                let all: Vec<NodePart> = blobs
+                    .iter_mut()
+                    .map(|b| std::mem::take(&mut b.nodes))
+                    .collect();
+                restrict_nodes(merge_nodes(all), &needed)
+            } else {
+                let parts = run_pass(&path, Some(&offsets), |block, _| {
+                    pass2_nodes(block, &needed)
+                })?;
+                merge_nodes(parts)
+            };
             let missing = needed.len() - nodes.len();
             ways.sort_by_key(|w| w.id);
             let (ways, affected, refs) = split_at_missing(ways, &nodes);
@@ -368,15 +387,27 @@ fn blob_error(path: &Path, index: usize, offset: Option<u64>, detail: &str) -> O
     }
 }
 
-/// Per-block lookup: which string-table entries are kept keys, and the index of a few values.
+/// Per-block string table with each entry classified once, on first use: most entries (names,
+/// values) are never looked at, so nothing is done for them.
 struct Strings<'a> {
     table: &'a [Vec<u8>],
+    memo: Vec<u8>,
 }
+
+const DONE: u8 = 128;
+const HIGHWAY: u8 = 1;
+const WAY_KEY: u8 = 2;
+const NODE_KEY: u8 = 4;
+const REL_KEY: u8 = 8;
+const TYPE: u8 = 16;
+const RESTRICTION: u8 = 32;
 
 impl<'a> Strings<'a> {
     fn new(block: &'a PrimitiveBlock) -> Self {
+        let table = block.raw_stringtable();
         Strings {
-            table: block.raw_stringtable(),
+            table,
+            memo: vec![0; table.len()],
         }
     }
 
@@ -388,25 +419,44 @@ impl<'a> Strings<'a> {
         std::str::from_utf8(bytes).map_err(|e| format!("string {i} is not UTF-8: {e}"))
     }
 
-    /// A mask over the string table: true where the entry is a key in `keys`.
-    fn mask(&self, keys: &[&str]) -> Vec<bool> {
-        self.table
-            .iter()
-            .map(|s| std::str::from_utf8(s).is_ok_and(|s| keep_key(keys, s)))
-            .collect()
+    /// The class bits of string `i` (0 for an index out of range or a non-UTF-8 string).
+    fn flags(&mut self, i: u32) -> u8 {
+        let Some(m) = self.memo.get(i as usize).copied() else {
+            return 0;
+        };
+        if m & DONE != 0 {
+            return m & !DONE;
+        }
+        let mut f = 0;
+        if let Ok(s) = std::str::from_utf8(&self.table[i as usize]) {
+            if s == "highway" {
+                f |= HIGHWAY;
+            }
+            if keep_key(WAY_KEYS, s) {
+                f |= WAY_KEY;
+            }
+            if keep_key(NODE_KEYS, s) {
+                f |= NODE_KEY;
+            }
+            if keep_key(RELATION_KEYS, s) || s.starts_with("restriction:") {
+                f |= REL_KEY;
+            }
+            if s == "type" {
+                f |= TYPE;
+            }
+            if s == "restriction" || s.starts_with("restriction:") {
+                f |= RESTRICTION;
+            }
+        }
+        self.memo[i as usize] = f | DONE;
+        f
     }
 
-    fn index_of(&self, s: &str) -> Option<u32> {
-        self.table
-            .iter()
-            .position(|t| t.as_slice() == s.as_bytes())
-            .map(|i| i as u32)
-    }
-
-    fn tags(&self, raw: impl Iterator<Item = (u32, u32)>, mask: &[bool]) -> Result<Tags, String> {
+    /// The tags whose key has class `class`.
+    fn tags(&mut self, raw: impl Iterator<Item = (u32, u32)>, class: u8) -> Result<Tags, String> {
         let mut tags = Vec::new();
         for (k, v) in raw {
-            if mask.get(k as usize).copied().unwrap_or(false) {
+            if self.flags(k) & class != 0 {
                 tags.push((self.get(k)?.into(), self.get(v)?.into()));
             }
         }
@@ -414,26 +464,37 @@ impl<'a> Strings<'a> {
     }
 }
 
-fn pass1_block(block: &PrimitiveBlock, offset: u64, bbox: Option<Bbox>) -> Result<Pass1, String> {
-    let strings = Strings::new(block);
+/// Which nodes pass 1 keeps: none (two-pass load), those inside a bbox, or all of them
+/// (single-pass load of a small file).
+#[derive(Clone, Copy)]
+enum KeepNodes {
+    None,
+    Inside(Bbox),
+    All,
+}
+
+impl KeepNodes {
+    fn keeps(self, lon: i32, lat: i32) -> bool {
+        match self {
+            KeepNodes::None => false,
+            KeepNodes::All => true,
+            KeepNodes::Inside(b) => b.contains(f64::from(lon) * 1e-7, f64::from(lat) * 1e-7),
+        }
+    }
+}
+
+fn pass1_block(
+    block: &PrimitiveBlock,
+    offset: u64,
+    keep: KeepNodes,
+    bbox: Option<Bbox>,
+) -> Result<Pass1, String> {
+    let mut strings = Strings::new(block);
     let mut out = Pass1 {
         offset,
         node_min: i64::MAX,
         node_max: i64::MIN,
         ..Pass1::default()
-    };
-    let highway = strings.index_of("highway");
-    let type_key = strings.index_of("type");
-    let restriction = strings.index_of("restriction");
-    let way_mask = if highway.is_some() {
-        strings.mask(WAY_KEYS)
-    } else {
-        Vec::new()
-    };
-    let node_mask = if bbox.is_some() {
-        strings.mask(NODE_KEYS)
-    } else {
-        Vec::new()
     };
     for group in block.groups() {
         let note_node = |out: &mut Pass1, id: i64| {
@@ -443,13 +504,13 @@ fn pass1_block(block: &PrimitiveBlock, offset: u64, bbox: Option<Bbox>) -> Resul
         };
         for n in group.dense_nodes() {
             note_node(&mut out, n.id());
-            if let Some(b) = bbox {
+            {
                 let (lon, lat) = (n.decimicro_lon(), n.decimicro_lat());
-                if b.contains(f64::from(lon) * 1e-7, f64::from(lat) * 1e-7) {
+                if keep.keeps(lon, lat) {
                     out.nodes.ids.push(n.id());
                     out.nodes.coords.push([lon, lat]);
-                    let tags = strings
-                        .tags(n.raw_tags().map(|(k, v)| (k as u32, v as u32)), &node_mask)?;
+                    let raw = n.raw_tags().map(|(k, v)| (k as u32, v as u32));
+                    let tags = strings.tags(raw, NODE_KEY)?;
                     if !tags.is_empty() {
                         out.nodes.tagged.push((n.id(), tags));
                     }
@@ -458,12 +519,12 @@ fn pass1_block(block: &PrimitiveBlock, offset: u64, bbox: Option<Bbox>) -> Resul
         }
         for n in group.nodes() {
             note_node(&mut out, n.id());
-            if let Some(b) = bbox {
+            {
                 let (lon, lat) = (n.decimicro_lon(), n.decimicro_lat());
-                if b.contains(f64::from(lon) * 1e-7, f64::from(lat) * 1e-7) {
+                if keep.keeps(lon, lat) {
                     out.nodes.ids.push(n.id());
                     out.nodes.coords.push([lon, lat]);
-                    let tags = strings.tags(n.raw_tags(), &node_mask)?;
+                    let tags = strings.tags(n.raw_tags(), NODE_KEY)?;
                     if !tags.is_empty() {
                         out.nodes.tagged.push((n.id(), tags));
                     }
@@ -475,11 +536,10 @@ fn pass1_block(block: &PrimitiveBlock, offset: u64, bbox: Option<Bbox>) -> Resul
             if bbox.is_some() {
                 continue;
             }
-            let Some(h) = highway else { continue };
-            if !w.raw_tags().any(|(k, _)| k == h) {
+            if !w.raw_tags().any(|(k, _)| strings.flags(k) & HIGHWAY != 0) {
                 continue;
             }
-            let tags = strings.tags(w.raw_tags(), &way_mask)?;
+            let tags = strings.tags(w.raw_tags(), WAY_KEY)?;
             out.ways.push(Way {
                 id: w.id(),
                 refs: w.refs().collect(),
@@ -488,17 +548,13 @@ fn pass1_block(block: &PrimitiveBlock, offset: u64, bbox: Option<Bbox>) -> Resul
         }
         for r in group.relations() {
             out.n_relations += 1;
-            let (Some(t), Some(rv)) = (type_key, restriction) else {
-                continue;
-            };
-            let is_restriction = r.raw_tags().any(|(k, v)| {
-                k == t && (v == rv || strings.get(v).is_ok_and(|s| s.starts_with("restriction:")))
-            });
+            let is_restriction = r
+                .raw_tags()
+                .any(|(k, v)| strings.flags(k) & TYPE != 0 && strings.flags(v) & RESTRICTION != 0);
             if !is_restriction {
                 continue;
             }
-            let mask = strings.mask(RELATION_KEYS);
-            let tags = strings.tags(r.raw_tags(), &mask)?;
+            let tags = strings.tags(r.raw_tags(), REL_KEY)?;
             let mut members = Vec::new();
             for m in r.members() {
                 let kind = match m.member_type {
@@ -520,56 +576,49 @@ fn pass1_block(block: &PrimitiveBlock, offset: u64, bbox: Option<Bbox>) -> Resul
 }
 
 /// Pass 2 without a bbox: the nodes of this blob that the highway ways use.
-fn pass2_nodes(block: &PrimitiveBlock, needed: &[i64]) -> NodePart {
-    let strings = Strings::new(block);
-    let mask = strings.mask(NODE_KEYS);
+fn pass2_nodes(block: &PrimitiveBlock, needed: &[i64]) -> Result<NodePart, String> {
+    let mut strings = Strings::new(block);
     let mut part = NodePart::default();
-    let mut keep = |id: i64, lon: i32, lat: i32, tags: Result<Tags, String>| {
-        if needed.binary_search(&id).is_ok() {
-            part.ids.push(id);
-            part.coords.push([lon, lat]);
-            if let Ok(t) = tags
-                && !t.is_empty()
-            {
-                part.tagged.push((id, t));
-            }
-        }
-    };
     for group in block.groups() {
         for n in group.dense_nodes() {
             if needed.binary_search(&n.id()).is_err() {
                 continue;
             }
-            let tags = strings.tags(n.raw_tags().map(|(k, v)| (k as u32, v as u32)), &mask);
-            keep(n.id(), n.decimicro_lon(), n.decimicro_lat(), tags);
+            part.ids.push(n.id());
+            part.coords.push([n.decimicro_lon(), n.decimicro_lat()]);
+            let tags = strings.tags(n.raw_tags().map(|(k, v)| (k as u32, v as u32)), NODE_KEY)?;
+            if !tags.is_empty() {
+                part.tagged.push((n.id(), tags));
+            }
         }
         for n in group.nodes() {
-            let tags = strings.tags(n.raw_tags(), &mask);
-            keep(n.id(), n.decimicro_lon(), n.decimicro_lat(), tags);
+            if needed.binary_search(&n.id()).is_err() {
+                continue;
+            }
+            part.ids.push(n.id());
+            part.coords.push([n.decimicro_lon(), n.decimicro_lat()]);
+            let tags = strings.tags(n.raw_tags(), NODE_KEY)?;
+            if !tags.is_empty() {
+                part.tagged.push((n.id(), tags));
+            }
         }
     }
-    part
+    Ok(part)
 }
 
-/// Pass 2 with a bbox: the highway ways of this blob, cut to the runs of nodes inside.
-/// Returns the pieces and how many ways had to be cut or dropped.
 fn pass2_ways(block: &PrimitiveBlock, inside: &NodeTable) -> Result<(Vec<Way>, usize), String> {
-    let strings = Strings::new(block);
-    let Some(h) = strings.index_of("highway") else {
-        return Ok((Vec::new(), 0));
-    };
-    let mask = strings.mask(WAY_KEYS);
+    let mut strings = Strings::new(block);
     let mut ways = Vec::new();
     let mut cut = 0;
     for group in block.groups() {
         for w in group.ways() {
-            if !w.raw_tags().any(|(k, _)| k == h) {
+            if !w.raw_tags().any(|(k, _)| strings.flags(k) & HIGHWAY != 0) {
                 continue;
             }
             let refs: Vec<i64> = w.refs().collect();
             let mut pieces = runs(&refs, |id| inside.index(id).is_some());
             if pieces.len() == 1 && pieces[0].len() == refs.len() {
-                let tags = strings.tags(w.raw_tags(), &mask)?;
+                let tags = strings.tags(w.raw_tags(), WAY_KEY)?;
                 ways.push(Way {
                     id: w.id(),
                     refs,
@@ -581,7 +630,7 @@ fn pass2_ways(block: &PrimitiveBlock, inside: &NodeTable) -> Result<(Vec<Way>, u
             if pieces.is_empty() {
                 continue;
             }
-            let tags = strings.tags(w.raw_tags(), &mask)?;
+            let tags = strings.tags(w.raw_tags(), WAY_KEY)?;
             for p in pieces.drain(..) {
                 ways.push(Way {
                     id: w.id(),
