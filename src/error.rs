@@ -6,6 +6,10 @@
 pub enum Error {
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Solver(#[from] crate::solver::SolverError),
+    #[error(transparent)]
+    Bench(#[from] crate::bench::BenchError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -10,6 +10,7 @@
 //!
 //! Each stage has its own error enum, folded into [`Error`].
 
+pub mod bench;
 pub mod error;
 pub mod network;
 pub mod osm;

@@ -18,11 +18,17 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Solve public benchmark instances and report the gap to their best-known solutions.
+    #[command(subcommand)]
+    Bench(cli::bench::BenchCommand),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: anyhow::Result<()> = match cli.command {};
+    let result: anyhow::Result<()> = match cli.command {
+        Command::Bench(cmd) => cli::bench::run(cmd),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
