@@ -65,6 +65,7 @@ struct LsRoute {
     pre: Vec<Seg>,
     suf: Vec<Seg>,
     cum_dist: Vec<i64>,
+    cum_load: Vec<Load>,
     cum_jobs: Vec<u32>,
     suf_compat: Vec<u64>,
     n_jobs: usize,
@@ -124,6 +125,9 @@ pub(crate) struct LocalSearch<'a> {
     ins_cache: Vec<Top3>,
     ins_rows: usize,
     swap_star: bool,
+    /// Plain CVRP (one vehicle type, no facilities, no time): moves are priced from arc
+    /// lengths and route loads alone, as in HGS-CVRP, without segment concatenation.
+    simple: bool,
 }
 
 impl<'a> LocalSearch<'a> {
@@ -178,6 +182,7 @@ impl<'a> LocalSearch<'a> {
             ins_cache: Vec::new(),
             ins_rows: 0,
             swap_star: !inst.has_fac,
+            simple: !inst.has_fac && !inst.has_time && inst.vts.len() == 1,
         }
     }
 
@@ -198,7 +203,22 @@ impl<'a> LocalSearch<'a> {
     #[inline]
     fn cost(&self, r: usize, s: &Seg) -> i64 {
         let vt = self.routes[r].vt;
+        if self.simple {
+            return self.scost(vt, s.dist, &s.tail);
+        }
         self.ctxs[vt].pen_cost(vt, s, &self.pen)
+    }
+
+    /// Penalised cost of a non-empty plain-CVRP route from its distance and load (the same
+    /// arithmetic as `Ctx::pen_cost` for such routes, so the two always agree).
+    #[inline]
+    fn scost(&self, vt: usize, dist: i64, load: &Load) -> i64 {
+        let v = &self.inst.vts[vt];
+        let mut p = 0.0;
+        for d in 0..self.inst.nd {
+            p += self.pen.load[d] * (load[d] - v.cap[d]).max(0) as f64;
+        }
+        v.fixed + self.inst.vehicle_m + v.ud * dist + p as i64
     }
 
     #[inline]
@@ -280,6 +300,7 @@ impl<'a> LocalSearch<'a> {
         route.locs.resize(n, 0);
         route.cum_dist.resize(n, 0);
         route.cum_jobs.resize(n, 0);
+        route.cum_load.resize(n, [0; D]);
         route.suf_compat.resize(n + 1, u64::MAX);
         route.n_fac = 0;
         route.sector.reset();
@@ -305,6 +326,7 @@ impl<'a> LocalSearch<'a> {
             route.locs[i] = s.first;
             route.cum_dist[i] = route.cum_dist[i - 1] + ctx.d(route.locs[i - 1], s.first);
             route.cum_jobs[i] = route.cum_jobs[i - 1] + is_job(c) as u32;
+            route.cum_load[i] = route.pre[i].tail;
             if is_job(c) {
                 self.route_of[c as usize] = r as u32;
                 self.pos_of[c as usize] = i as u32;
@@ -329,16 +351,30 @@ impl<'a> LocalSearch<'a> {
                 };
         }
         route.load = route.pre[n - 1].tail;
+        let (dist, load) = (route.pre[n - 1].dist, route.load);
         route.cost = if route.n_jobs == 0 {
             0
+        } else if self.simple {
+            let v = &inst.vts[vt];
+            let mut p = 0.0;
+            for d in 0..inst.nd {
+                p += self.pen.load[d] * (load[d] - v.cap[d]).max(0) as f64;
+            }
+            v.fixed + inst.vehicle_m + v.ud * dist + p as i64
         } else {
             ctx.pen_cost(vt, &route.pre[n - 1], &self.pen)
         };
         route.modified = self.counter;
     }
 
+    /// Sets the penalty weights; route costs of a loaded solution are recomputed.
     pub fn set_penalties(&mut self, pen: Pen) {
         self.pen = pen;
+        for r in 0..self.routes.len() {
+            let m = self.routes[r].modified;
+            self.update_route(r);
+            self.routes[r].modified = m;
+        }
     }
 
     /// Runs the local search to a local optimum (with unload re-placement when facilities
@@ -359,12 +395,26 @@ impl<'a> LocalSearch<'a> {
                 improved = false;
                 for k in 0..self.order.len() {
                     let u = self.order[k];
+                    #[cfg(debug_assertions)]
+                    let before = self.total_cost();
                     if self.try_node(u, loop_id) {
                         improved = true;
+                        #[cfg(debug_assertions)]
+                        {
+                            let after = self.total_cost();
+                            debug_assert!(after < before, "move worsened: {before} -> {after}");
+                        }
                     }
                 }
+                #[cfg(debug_assertions)]
+                let before = self.total_cost();
                 if self.swap_star && self.try_swap_star(loop_id) {
                     improved = true;
+                    #[cfg(debug_assertions)]
+                    {
+                        let after = self.total_cost();
+                        debug_assert!(after < before, "SWAP* worsened: {before} -> {after}");
+                    }
                 }
                 loop_id += 1;
             }
@@ -373,6 +423,26 @@ impl<'a> LocalSearch<'a> {
                 break;
             }
         }
+    }
+
+    /// Sum of route costs, recomputed from scratch (for debug checks of move deltas).
+    #[cfg(debug_assertions)]
+    fn total_cost(&self) -> i64 {
+        let mut t = 0;
+        for r in &self.routes {
+            if r.n_jobs == 0 {
+                continue;
+            }
+            let ctx = &self.ctxs[r.vt];
+            let mut s = ctx.node(START, r.vt);
+            for &c in &r.nodes[1..] {
+                s = ctx.concat(&s, &ctx.node(c, r.vt));
+            }
+            let c = ctx.pen_cost(r.vt, &s, &self.pen);
+            debug_assert_eq!(c, r.cost, "stale route cost");
+            t += c;
+        }
+        t
     }
 
     /// Tries all moves of job `u` with its neighbours; true if any was applied.
@@ -680,6 +750,52 @@ impl<'a> LocalSearch<'a> {
         if iv >= route_v.last() {
             return false;
         }
+        if self.simple {
+            let a = &self.routes[ru];
+            let b = route_v;
+            let ctx = &self.ctxs[a.vt];
+            let (lu, lx) = (a.locs[iu], a.locs[iu + 1]);
+            let (pu, nu) = (a.locs[iu - 1], a.locs[iu + len]);
+            let (first, last, inner) = if len == 1 {
+                (lu, lu, 0)
+            } else if rev {
+                (lx, lu, ctx.d(lx, lu))
+            } else {
+                (lu, lx, ctx.d(lu, lx))
+            };
+            let removed = if len == 1 {
+                ctx.d(pu, lu) + ctx.d(lu, nu)
+            } else {
+                ctx.d(pu, lu) + ctx.d(lu, lx) + ctx.d(lx, nu)
+            };
+            let mut q = self.inst.job_amt[u as usize];
+            if len == 2 {
+                for d in 0..D {
+                    q[d] += self.inst.job_amt[x as usize][d];
+                }
+            }
+            let (mut la, mut lb) = (a.load, b.load);
+            for d in 0..D {
+                la[d] -= q[d];
+                lb[d] += q[d];
+            }
+            let (vl, yl) = (b.locs[iv], b.locs[iv + 1]);
+            let db = b.cum_dist[b.last()] - ctx.d(vl, yl) + ctx.d(vl, first) + inner + ctx.d(last, yl);
+            let new_v = self.scost(b.vt, db, &lb);
+            if new_v - b.cost >= a.cost {
+                return false;
+            }
+            let new_u = if a.n_jobs == len {
+                0
+            } else {
+                self.scost(a.vt, a.cum_dist[a.last()] - removed + ctx.d(pu, nu), &la)
+            };
+            if new_u + new_v - a.cost - b.cost >= 0 {
+                return false;
+            }
+            self.apply_relocate(ru, iu, rv, iv, len, rev, NONE);
+            return true;
+        }
         let mut s = route_v.pre[iv];
         let first_ins;
         if len == 1 {
@@ -712,12 +828,22 @@ impl<'a> LocalSearch<'a> {
         if new_u + new_v - old >= 0 {
             return false;
         }
-        // Apply.
+        let _ = first_ins;
+        self.apply_relocate(ru, iu, rv, iv, len, rev, fac);
+        true
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn apply_relocate(&mut self, ru: usize, iu: usize, rv: usize, iv: usize, len: usize, rev: bool, fac: u32) {
+        let nu = &self.routes[ru].nodes;
+        let mut ins = if len == 1 {
+            vec![nu[iu]]
+        } else if rev {
+            vec![nu[iu + 1], nu[iu]]
+        } else {
+            vec![nu[iu], nu[iu + 1]]
+        };
         self.routes[ru].nodes.drain(iu..iu + len);
-        let mut ins = vec![first_ins.0];
-        if first_ins.1 != NONE {
-            ins.push(first_ins.1);
-        }
         if fac != NONE {
             ins.push(FAC + fac);
         }
@@ -730,7 +856,6 @@ impl<'a> LocalSearch<'a> {
             let vt = self.routes[rv].vt;
             self.add_spare(vt);
         }
-        true
     }
 
     fn inter_swaps(&mut self, ru: usize, iu: usize, rv: usize, iv: usize) -> bool {
@@ -749,6 +874,36 @@ impl<'a> LocalSearch<'a> {
             }
             let a = &self.routes[ru];
             let b = &self.routes[rv];
+            if self.simple {
+                let ctx = &self.ctxs[a.vt];
+                // u-side block a[iu..iu+lu), v-side block b[iv..iv+lv), forward order kept.
+                let (ua, ub) = (a.locs[iu], a.locs[iu + lu - 1]);
+                let (va, vb) = (b.locs[iv], b.locs[iv + lv - 1]);
+                let (pu, nu) = (a.locs[iu - 1], a.locs[iu + lu]);
+                let (pv, nv) = (b.locs[iv - 1], b.locs[iv + lv]);
+                let du = ctx.d(pu, va) + ctx.d(vb, nu) - ctx.d(pu, ua) - ctx.d(ub, nu)
+                    + (b.cum_dist[iv + lv - 1] - b.cum_dist[iv])
+                    - (a.cum_dist[iu + lu - 1] - a.cum_dist[iu]);
+                let dv = ctx.d(pv, ua) + ctx.d(ub, nv) - ctx.d(pv, va) - ctx.d(vb, nv)
+                    + (a.cum_dist[iu + lu - 1] - a.cum_dist[iu])
+                    - (b.cum_dist[iv + lv - 1] - b.cum_dist[iv]);
+                let (mut la, mut lb) = (a.load, b.load);
+                for d in 0..D {
+                    let qu = a.cum_load[iu + lu - 1][d] - a.cum_load[iu - 1][d];
+                    let qv = b.cum_load[iv + lv - 1][d] - b.cum_load[iv - 1][d];
+                    la[d] += qv - qu;
+                    lb[d] += qu - qv;
+                }
+                let d = self.scost(a.vt, a.cum_dist[a.last()] + du, &la)
+                    + self.scost(b.vt, b.cum_dist[b.last()] + dv, &lb)
+                    - a.cost
+                    - b.cost;
+                if d < 0 {
+                    self.apply_swap(ru, iu, lu, rv, iv, lv);
+                    return true;
+                }
+                continue;
+            }
             let mut su = self.cat(ru, &a.pre[iu - 1], self.seg(v));
             if lv == 2 {
                 su = self.cat(ru, &su, self.seg(y));
@@ -761,17 +916,21 @@ impl<'a> LocalSearch<'a> {
             sv = self.cat(rv, &sv, &b.suf[iv + lv]);
             let d = self.cost(ru, &su) + self.cost(rv, &sv) - a.cost - b.cost;
             if d < 0 {
-                let ins_u: Vec<u32> = self.routes[rv].nodes[iv..iv + lv].to_vec();
-                let ins_v: Vec<u32> = self.routes[ru].nodes[iu..iu + lu].to_vec();
-                self.routes[ru].nodes.splice(iu..iu + lu, ins_u);
-                self.routes[rv].nodes.splice(iv..iv + lv, ins_v);
-                self.counter += 1;
-                self.update_route(ru);
-                self.update_route(rv);
+                self.apply_swap(ru, iu, lu, rv, iv, lv);
                 return true;
             }
         }
         false
+    }
+
+    fn apply_swap(&mut self, ru: usize, iu: usize, lu: usize, rv: usize, iv: usize, lv: usize) {
+        let ins_u: Vec<u32> = self.routes[rv].nodes[iv..iv + lv].to_vec();
+        let ins_v: Vec<u32> = self.routes[ru].nodes[iu..iu + lu].to_vec();
+        self.routes[ru].nodes.splice(iu..iu + lu, ins_u);
+        self.routes[rv].nodes.splice(iv..iv + lv, ins_v);
+        self.counter += 1;
+        self.update_route(ru);
+        self.update_route(rv);
     }
 
     /// Segment of nodes a..=last of route `src` (with its end depot) as it would be in a route
@@ -804,6 +963,33 @@ impl<'a> LocalSearch<'a> {
         }
         let jobs_u = a.cum_jobs[iu] + (b.n_jobs as u32 - b.cum_jobs[iv]);
         let jobs_v = b.cum_jobs[iv] + (a.n_jobs as u32 - a.cum_jobs[iu]);
+        if self.simple {
+            let ctx = &self.ctxs[a.vt];
+            let (la_, lb_) = (a.last(), b.last());
+            let mut lu = [0; D];
+            let mut lv = [0; D];
+            for d in 0..D {
+                lu[d] = a.cum_load[iu][d] + b.load[d] - b.cum_load[iv][d];
+                lv[d] = b.cum_load[iv][d] + a.load[d] - a.cum_load[iu][d];
+            }
+            let cu = if jobs_u == 0 {
+                0
+            } else {
+                let du = a.cum_dist[iu] + ctx.d(a.locs[iu], b.locs[iv + 1]) + b.cum_dist[lb_] - b.cum_dist[iv + 1];
+                self.scost(a.vt, du, &lu)
+            };
+            let cv = if jobs_v == 0 {
+                0
+            } else {
+                let dv = b.cum_dist[iv] + ctx.d(b.locs[iv], a.locs[iu + 1]) + a.cum_dist[la_] - a.cum_dist[iu + 1];
+                self.scost(b.vt, dv, &lv)
+            };
+            if cu + cv - a.cost - b.cost >= 0 {
+                return false;
+            }
+            self.apply_two_opt_star(ru, iu, rv, iv);
+            return true;
+        }
         let cu = if jobs_u == 0 {
             0
         } else {
@@ -819,6 +1005,11 @@ impl<'a> LocalSearch<'a> {
         if cu + cv - a.cost - b.cost >= 0 {
             return false;
         }
+        self.apply_two_opt_star(ru, iu, rv, iv);
+        true
+    }
+
+    fn apply_two_opt_star(&mut self, ru: usize, iu: usize, rv: usize, iv: usize) {
         let tail_u: Vec<u32> = self.routes[ru].nodes[iu + 1..].to_vec();
         let tail_v: Vec<u32> = self.routes[rv].nodes[iv + 1..].to_vec();
         let was_empty = self.routes[rv].n_jobs == 0;
@@ -833,7 +1024,6 @@ impl<'a> LocalSearch<'a> {
             let vt = self.routes[rv].vt;
             self.add_spare(vt);
         }
-        true
     }
 
     /// Reversed segment of positions a..=b of a route without facility visits (symmetric
@@ -871,6 +1061,41 @@ impl<'a> LocalSearch<'a> {
         let la = a.last();
         let jobs_u = a.cum_jobs[iu] + b.cum_jobs[iv];
         let jobs_v = (a.n_jobs as u32 - a.cum_jobs[iu]) + (b.n_jobs as u32 - b.cum_jobs[iv]);
+        if self.simple {
+            let ctx = &self.ctxs[a.vt];
+            let lb_ = b.last();
+            let mut lu = [0; D];
+            let mut lv = [0; D];
+            for d in 0..D {
+                lu[d] = a.cum_load[iu][d] + b.cum_load[iv][d];
+                lv[d] = a.load[d] - a.cum_load[iu][d] + b.load[d] - b.cum_load[iv][d];
+            }
+            let cu = if jobs_u == 0 {
+                0
+            } else {
+                let du = a.cum_dist[iu] + ctx.d(a.locs[iu], b.locs[iv]) + b.cum_dist[iv] - b.cum_dist[1]
+                    + ctx.d(b.locs[1], a.locs[la]);
+                self.scost(a.vt, du, &lu)
+            };
+            let cv = if jobs_v == 0 {
+                0
+            } else {
+                let tail = b.cum_dist[lb_] - b.cum_dist[iv + 1];
+                let dv = if iu + 1 < la {
+                    ctx.d(b.locs[0], a.locs[la - 1]) + a.cum_dist[la - 1] - a.cum_dist[iu + 1]
+                        + ctx.d(a.locs[iu + 1], b.locs[iv + 1])
+                        + tail
+                } else {
+                    ctx.d(b.locs[0], b.locs[iv + 1]) + tail
+                };
+                self.scost(b.vt, dv, &lv)
+            };
+            if cu + cv - a.cost - b.cost >= 0 {
+                return false;
+            }
+            self.apply_two_opt_star_rev(ru, iu, rv, iv);
+            return true;
+        }
         let cu = if jobs_u == 0 {
             0
         } else {
@@ -891,6 +1116,12 @@ impl<'a> LocalSearch<'a> {
         if cu + cv - a.cost - b.cost >= 0 {
             return false;
         }
+        self.apply_two_opt_star_rev(ru, iu, rv, iv);
+        true
+    }
+
+    fn apply_two_opt_star_rev(&mut self, ru: usize, iu: usize, rv: usize, iv: usize) {
+        let la = self.routes[ru].last();
         let mut nu: Vec<u32> = self.routes[ru].nodes[..=iu].to_vec();
         nu.extend(self.routes[rv].nodes[1..=iv].iter().rev());
         nu.push(END);
@@ -902,7 +1133,6 @@ impl<'a> LocalSearch<'a> {
         self.counter += 1;
         self.update_route(ru);
         self.update_route(rv);
-        true
     }
 
     // ----- SWAP* (Vidal 2022) ---------------------------------------------------------------
@@ -1092,8 +1322,8 @@ impl<'a> LocalSearch<'a> {
             }
             s
         };
-        let ca = ctx1.pen_cost(a.vt, &seg_of(ctx1, a.vt, &na), &self.pen);
-        let cb = ctx2.pen_cost(b.vt, &seg_of(ctx2, b.vt, &nb), &self.pen);
+        let ca = self.cost(r1, &seg_of(ctx1, a.vt, &na));
+        let cb = self.cost(r2, &seg_of(ctx2, b.vt, &nb));
         if ca + cb - a.cost - b.cost >= 0 {
             return false;
         }

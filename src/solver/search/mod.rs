@@ -364,6 +364,17 @@ impl<'a> Hgs<'a> {
             if its.is_multiple_of(100) {
                 self.manage_penalties();
             }
+            if its.is_multiple_of(500) && std::env::var_os("WASTEROUTE_DEBUG").is_some() {
+                eprintln!(
+                    "it {its} t {:.1}s best {:?} feas {} infeas {} pen {:.1} div {:.3}",
+                    shared.start.elapsed().as_secs_f64(),
+                    self.best.as_ref().map(|b| b.base),
+                    self.pop.feas.len(),
+                    self.pop.infeas.len(),
+                    self.pen.load[0],
+                    self.pop.diversity()
+                );
+            }
             if its.is_multiple_of(20) {
                 shared.report(cfg, its - reported, self.best.as_ref().map(|b| b.base), false);
                 reported = its;

@@ -54,6 +54,9 @@ impl Population {
                 remove_worst(sub);
             }
         }
+        // Tournaments compare biased fitness: keep it current (HGS-CVRP recomputes it at
+        // every selection; subpopulations are small).
+        update_biased(sub, pen, p);
     }
 
     /// Recomputes biased fitness in both subpopulations (after a penalty change, say).
