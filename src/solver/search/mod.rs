@@ -146,10 +146,14 @@ impl Shared<'_> {
 fn initial_penalties(inst: &Inst) -> Pen {
     let ud = inst.vts.iter().map(|v| v.ud.max(1)).max().unwrap_or(1) as f64;
     let ut = inst.vts.iter().map(|v| v.ut).max().unwrap_or(0) as f64;
+    // As HGS-CVRP (longest arc / largest demand), plus what a truck costs to use, so that
+    // overloading one truck is not cheaper than taking another.
+    let fixed = inst.vts.iter().map(|v| v.fixed + inst.vehicle_m).max().unwrap_or(0) as f64;
+    let arc = inst.max_arc as f64 * (ud + ut) + fixed;
     let mut load = [1.0; D];
     for (d, l) in load.iter_mut().enumerate().take(inst.nd) {
         let maxq = inst.job_amt.iter().map(|a| a[d]).max().unwrap_or(1).max(1) as f64;
-        *l = (inst.max_arc as f64 * ud / maxq).clamp(0.1 * ud, 1000.0 * ud);
+        *l = (arc / maxq).clamp(0.1 * ud, 1000.0 * ud + fixed);
     }
     Pen {
         load,
@@ -236,6 +240,31 @@ impl<'a> Hgs<'a> {
             self.best_infeasible = Some(ind.clone());
         }
         false
+    }
+
+    /// No feasible solution found: local search on the least infeasible one with penalties
+    /// growing tenfold until it becomes feasible (or clearly cannot).
+    fn last_resort_repair(&mut self) {
+        let Some(start) = self.best_infeasible.clone() else {
+            return;
+        };
+        let mut p = self.pen;
+        self.ls.set_penalties(p);
+        self.ls.load(&start);
+        for _ in 0..6 {
+            for x in &mut p.load {
+                *x *= 10.0;
+            }
+            p.tw *= 10.0;
+            p.stream *= 10.0;
+            self.ls.set_penalties(p);
+            self.ls.run(&mut self.rng);
+            let ind = Indiv::new(self.inst, self.ls.export());
+            if ind.feasible() {
+                self.best = Some(ind);
+                return;
+            }
+        }
     }
 
     fn random_individual(&mut self) -> Indiv {
@@ -384,6 +413,9 @@ impl<'a> Hgs<'a> {
                 since_restart = 0;
                 fill(self, &mut its);
             }
+        }
+        if self.best.is_none() {
+            self.last_resort_repair();
         }
         shared.report(cfg, its - reported, self.best.as_ref().map(|b| b.base), true);
         SearchResult {
