@@ -391,7 +391,8 @@ impl<'a> LocalSearch<'a> {
         let mut rounds = 0;
         loop {
             let mut improved = true;
-            while improved {
+            // At least two passes: moves into an empty route are tried from the second on.
+            while improved || loop_id < 2 {
                 improved = false;
                 for k in 0..self.order.len() {
                     let u = self.order[k];
