@@ -542,8 +542,12 @@ impl<'a> LocalSearch<'a> {
     }
 
     fn moves_empty(&mut self, u: u32) -> bool {
+        // One empty route per vehicle type is enough: they are all alike.
+        let mut tried = 0u64;
         for r in 0..self.routes.len() {
-            if self.routes[r].n_jobs == 0 && self.compat(u, r) {
+            let vt_bit = 1u64 << self.routes[r].vt;
+            if self.routes[r].n_jobs == 0 && tried & vt_bit == 0 && self.compat(u, r) {
+                tried |= vt_bit;
                 let ru = self.route_of[u as usize] as usize;
                 if self.routes[ru].n_jobs == 1 && self.routes[ru].vt == self.routes[r].vt {
                     continue;
