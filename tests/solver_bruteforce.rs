@@ -14,10 +14,14 @@ struct Eval<'a> {
 
 impl Eval<'_> {
     fn d(&self, a: LocationId, b: LocationId) -> f64 {
-        self.t.distance_m(ProfileId(0), a, b).unwrap_or(f64::INFINITY)
+        self.t
+            .distance_m(ProfileId(0), a, b)
+            .unwrap_or(f64::INFINITY)
     }
     fn t(&self, a: LocationId, b: LocationId) -> f64 {
-        self.t.duration_s(ProfileId(0), a, b).unwrap_or(f64::INFINITY)
+        self.t
+            .duration_s(ProfileId(0), a, b)
+            .unwrap_or(f64::INFINITY)
     }
     fn service(&self, j: usize) -> f64 {
         let job = &self.p.jobs[j];
@@ -84,7 +88,9 @@ fn best_day(
 ) {
     let p = e.p;
     let v = &p.vehicle_types[0];
-    let cost = |dist: f64, time: f64| v.fixed_cost + v.cost_per_km * dist / 1000.0 + v.cost_per_hour * time / 3600.0;
+    let cost = |dist: f64, time: f64| {
+        v.fixed_cost + v.cost_per_km * dist / 1000.0 + v.cost_per_hour * time / 3600.0
+    };
     if cost(dist, time) >= *best {
         return;
     }
@@ -105,7 +111,17 @@ fn best_day(
         if added {
             streams.push(p.jobs[j].stream);
         }
-        best_day(e, served, l, load + p.jobs[j].amount[0], streams, dist + e.d(here, l), time + e.t(here, l) + e.service(j), false, best);
+        best_day(
+            e,
+            served,
+            l,
+            load + p.jobs[j].amount[0],
+            streams,
+            dist + e.d(here, l),
+            time + e.t(here, l) + e.service(j),
+            false,
+            best,
+        );
         if added {
             streams.pop();
         }
@@ -118,7 +134,17 @@ fn best_day(
             }
             let unload = f.unload_s + f.unload_s_per_t * load as f64 / 1000.0;
             let mut none = Vec::new();
-            best_day(e, served, f.location, 0, &mut none, dist + e.d(here, f.location), time + e.t(here, f.location) + unload, true, best);
+            best_day(
+                e,
+                served,
+                f.location,
+                0,
+                &mut none,
+                dist + e.d(here, f.location),
+                time + e.t(here, f.location) + unload,
+                true,
+                best,
+            );
         }
     }
 }
@@ -126,19 +152,33 @@ fn best_day(
 fn assert_optimal(p: &Problem, t: &MatrixTravel, optimum: f64, seed: u64) {
     let out = solve(p, t, &iterations(300, seed, 1)).expect("solves");
     let report = check(p, t, &out.solution).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
-    assert!(out.solution.unassigned.is_empty(), "seed {seed}: {:?}", out.solution.unassigned);
+    assert!(
+        out.solution.unassigned.is_empty(),
+        "seed {seed}: {:?}",
+        out.solution.unassigned
+    );
     assert!(
         report.cost <= optimum * (1.0 + 1e-4),
         "seed {seed}: solver {} vs optimum {optimum}",
         report.cost
     );
-    assert!(report.cost >= optimum * (1.0 - 1e-4), "seed {seed}: below the optimum?");
+    assert!(
+        report.cost >= optimum * (1.0 - 1e-4),
+        "seed {seed}: below the optimum?"
+    );
 }
 
 #[test]
 fn solver_finds_optimum_with_depot_unloading_n8() {
     for seed in 0..6 {
-        let (p, t) = random_instance(seed, &Shape { jobs: 8, trucks_per_type: 8, ..Default::default() });
+        let (p, t) = random_instance(
+            seed,
+            &Shape {
+                jobs: 8,
+                trucks_per_type: 8,
+                ..Default::default()
+            },
+        );
         let e = Eval { p: &p, t: &t };
         let mut best = f64::INFINITY;
         best_partition(&e, &mut Vec::new(), 0, &mut best);
@@ -149,12 +189,28 @@ fn solver_finds_optimum_with_depot_unloading_n8() {
 #[test]
 fn solver_finds_optimum_with_disposal_trips_n7() {
     for seed in 0..6 {
-        let shape = Shape { jobs: 7, facilities: 2, streams: 2, trucks_per_type: 1, ..Default::default() };
+        let shape = Shape {
+            jobs: 7,
+            facilities: 2,
+            streams: 2,
+            trucks_per_type: 1,
+            ..Default::default()
+        };
         let (p, t) = random_instance(100 + seed, &shape);
         let e = Eval { p: &p, t: &t };
         let mut best = f64::INFINITY;
         let mut served = vec![false; p.jobs.len()];
-        best_day(&e, &mut served, p.vehicle_types[0].start, 0, &mut Vec::new(), 0.0, 0.0, false, &mut best);
+        best_day(
+            &e,
+            &mut served,
+            p.vehicle_types[0].start,
+            0,
+            &mut Vec::new(),
+            0.0,
+            0.0,
+            false,
+            &mut best,
+        );
         assert!(best.is_finite(), "seed {seed}: brute force found no plan");
         assert_optimal(&p, &t, best, seed);
         // It really needed several trips.
@@ -166,6 +222,9 @@ fn solver_finds_optimum_with_disposal_trips_n7() {
             .count();
         let total: i64 = p.jobs.iter().map(|j| j.amount[0]).sum();
         let trips = (total as f64 / p.vehicle_types[0].capacity[0] as f64).ceil() as usize;
-        assert!(unloads >= trips, "seed {seed}: {unloads} unloads for {total} kg");
+        assert!(
+            unloads >= trips,
+            "seed {seed}: {unloads} unloads for {total} kg"
+        );
     }
 }

@@ -22,17 +22,29 @@ fn shape() -> impl Strategy<Value = Shape> {
         any::<bool>(),
         any::<bool>(),
     )
-        .prop_map(|(jobs, facilities, dims, streams, vehicle_types, trucks_per_type, cut_roads, oversize, skills)| Shape {
-            jobs,
-            facilities,
-            dims,
-            streams: if facilities == 0 { 1 } else { streams },
-            vehicle_types,
-            trucks_per_type,
-            cut_roads,
-            oversize,
-            skills,
-        })
+        .prop_map(
+            |(
+                jobs,
+                facilities,
+                dims,
+                streams,
+                vehicle_types,
+                trucks_per_type,
+                cut_roads,
+                oversize,
+                skills,
+            )| Shape {
+                jobs,
+                facilities,
+                dims,
+                streams: if facilities == 0 { 1 } else { streams },
+                vehicle_types,
+                trucks_per_type,
+                cut_roads,
+                oversize,
+                skills,
+            },
+        )
 }
 
 proptest! {
@@ -48,7 +60,7 @@ proptest! {
         prop_assert!((report.cost - sol.cost).abs() <= 1e-6 * sol.cost.max(1.0));
         // Served once or unassigned: the checker verifies it; count the visits here too.
         for (j, job) in p.jobs.iter().enumerate() {
-            let visits = sol.routes.iter().flat_map(|r| Solution::route_jobs(r)).filter(|x| x.ix() == j).count();
+            let visits = sol.routes.iter().flat_map(Solution::route_jobs).filter(|x| x.ix() == j).count();
             let un = sol.unassigned.iter().any(|u| u.job.ix() == j);
             prop_assert!(un != (visits > 0), "job {} visits {} unassigned {}", job.name, visits, un);
         }

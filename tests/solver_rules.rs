@@ -25,7 +25,10 @@ fn negative_amount_is_an_error_naming_the_job() {
     let (mut p, t) = random_instance(1, &Shape::default());
     p.jobs[3].amount[0] = -5;
     let msg = err_text(solve(&p, &t, &iterations(5, 1, 1)));
-    assert!(msg.contains("job 'park 3' (#3)") && msg.contains("negative"), "{msg}");
+    assert!(
+        msg.contains("job 'park 3' (#3)") && msg.contains("negative"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -38,20 +41,40 @@ fn zero_vehicles_is_an_error() {
 
 #[test]
 fn stream_no_facility_accepts_is_an_error_naming_the_stream() {
-    let (mut p, t) = random_instance(1, &Shape { facilities: 1, streams: 2, ..Default::default() });
+    let (mut p, t) = random_instance(
+        1,
+        &Shape {
+            facilities: 1,
+            streams: 2,
+            ..Default::default()
+        },
+    );
     p.facilities[0].streams = vec![StreamId(0)];
     p.jobs[0].stream = StreamId(1);
     let msg = err_text(solve(&p, &t, &iterations(5, 1, 1)));
-    assert!(msg.contains("stream 'stream 1' (#1)") && msg.contains("no facility accepts it"), "{msg}");
+    assert!(
+        msg.contains("stream 'stream 1' (#1)") && msg.contains("no facility accepts it"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn nan_in_a_matrix_is_an_error_naming_the_pair() {
     let mut d = vec![0.0, 5.0, 5.0, 0.0];
     d[2] = f64::NAN;
-    let e = MatrixTravel::new(2, vec![ProfileMatrix { distance_m: d.clone(), duration_s: d }]).unwrap_err();
+    let e = MatrixTravel::new(
+        2,
+        vec![ProfileMatrix {
+            distance_m: d.clone(),
+            duration_s: d,
+        }],
+    )
+    .unwrap_err();
     let msg = e.to_string();
-    assert!(msg.contains("from location 1 to 0") && msg.contains("NaN"), "{msg}");
+    assert!(
+        msg.contains("from location 1 to 0") && msg.contains("NaN"),
+        "{msg}"
+    );
 }
 
 /// A travel implementation that returns NaN is caught by the solver too.
@@ -64,7 +87,11 @@ impl TravelCosts for NanTravel {
         1
     }
     fn distance_m(&self, _: ProfileId, a: LocationId, b: LocationId) -> Option<f64> {
-        Some(if a.0 == 2 && b.0 == 1 { f64::NAN } else { 100.0 })
+        Some(if a.0 == 2 && b.0 == 1 {
+            f64::NAN
+        } else {
+            100.0
+        })
     }
     fn duration_s(&self, _: ProfileId, _: LocationId, _: LocationId) -> Option<f64> {
         Some(10.0)
@@ -73,7 +100,13 @@ impl TravelCosts for NanTravel {
 
 #[test]
 fn nan_from_a_travel_trait_is_an_error() {
-    let (mut p, _) = random_instance(1, &Shape { jobs: 2, ..Default::default() });
+    let (mut p, _) = random_instance(
+        1,
+        &Shape {
+            jobs: 2,
+            ..Default::default()
+        },
+    );
     p.jobs[0].location = LocationId(1);
     p.jobs[1].location = LocationId(2);
     let msg = err_text(solve(&p, &NanTravel, &iterations(5, 1, 1)));
@@ -88,7 +121,10 @@ fn all_problems_are_reported_at_once() {
     p.vehicle_types[0].cost_per_km = f64::NAN;
     let msg = err_text(solve(&p, &t, &iterations(5, 1, 1)));
     assert!(msg.contains("3 problem(s)"), "{msg}");
-    assert!(msg.contains("park 0") && msg.contains("park 1") && msg.contains("cost_per_km"), "{msg}");
+    assert!(
+        msg.contains("park 0") && msg.contains("park 1") && msg.contains("cost_per_km"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -100,19 +136,43 @@ fn unreachable_park_is_unassigned_with_its_reason() {
     for a in 0..n {
         for b in 0..n {
             let (la, lb) = (LocationId(a as u32), LocationId(b as u32));
-            d[a * n + b] = if a != b && (a == 5 || b == 5) { f64::INFINITY } else { t.distance_m(ProfileId(0), la, lb).unwrap() };
+            d[a * n + b] = if a != b && (a == 5 || b == 5) {
+                f64::INFINITY
+            } else {
+                t.distance_m(ProfileId(0), la, lb).unwrap()
+            };
         }
     }
     let dur: Vec<f64> = d.iter().map(|x| x / 10.0).collect();
-    t = MatrixTravel::new(n, vec![ProfileMatrix { distance_m: d, duration_s: dur }]).unwrap();
+    t = MatrixTravel::new(
+        n,
+        vec![ProfileMatrix {
+            distance_m: d,
+            duration_s: dur,
+        }],
+    )
+    .unwrap();
     let s = solve_checked(&p, &t, &iterations(50, 1, 1));
-    assert_eq!(s.unassigned, vec![Unassigned { job: JobId(4), reason: UnassignedReason::Unreachable }]);
+    assert_eq!(
+        s.unassigned,
+        vec![Unassigned {
+            job: JobId(4),
+            reason: UnassignedReason::Unreachable
+        }]
+    );
 }
 
 #[test]
 fn cut_roads_are_never_used() {
     for seed in 0..5 {
-        let (p, t) = random_instance(seed, &Shape { jobs: 15, cut_roads: true, ..Default::default() });
+        let (p, t) = random_instance(
+            seed,
+            &Shape {
+                jobs: 15,
+                cut_roads: true,
+                ..Default::default()
+            },
+        );
         // The checker rejects any leg without a road.
         solve_checked(&p, &t, &iterations(60, seed, 1));
     }
@@ -120,16 +180,32 @@ fn cut_roads_are_never_used() {
 
 #[test]
 fn oversize_job_is_split_and_reported() {
-    let (mut p, t) = random_instance(3, &Shape { facilities: 1, ..Default::default() });
+    let (mut p, t) = random_instance(
+        3,
+        &Shape {
+            facilities: 1,
+            ..Default::default()
+        },
+    );
     p.jobs[2].amount[0] = 25_000; // 2.5 truckloads
     let s = solve_checked(&p, &t, &iterations(60, 1, 1));
-    assert_eq!(s.split_jobs, vec![SplitJob { job: JobId(2), parts: 3 }]);
+    assert_eq!(
+        s.split_jobs,
+        vec![SplitJob {
+            job: JobId(2),
+            parts: 3
+        }]
+    );
     let parts: Vec<Part> = s
         .routes
         .iter()
         .flat_map(|r| r.stops.iter())
         .filter_map(|st| match &st.kind {
-            StopKind::Job { job: JobId(2), part, .. } => *part,
+            StopKind::Job {
+                job: JobId(2),
+                part,
+                ..
+            } => *part,
             _ => None,
         })
         .collect();
@@ -138,7 +214,14 @@ fn oversize_job_is_split_and_reported() {
 
 #[test]
 fn streams_and_skills_restrict_trucks() {
-    let shape = Shape { jobs: 20, facilities: 2, streams: 2, vehicle_types: 2, skills: true, ..Default::default() };
+    let shape = Shape {
+        jobs: 20,
+        facilities: 2,
+        streams: 2,
+        vehicle_types: 2,
+        skills: true,
+        ..Default::default()
+    };
     for seed in 0..4 {
         let (p, t) = random_instance(seed, &shape);
         let s = solve_checked(&p, &t, &iterations(80, seed, 1));
@@ -151,23 +234,45 @@ fn incompatible_job_is_unassigned_with_its_reason() {
     let (mut p, t) = random_instance(4, &Shape::default());
     p.jobs[1].skills = vec!["hazmat licence".into()];
     let s = solve_checked(&p, &t, &iterations(30, 1, 1));
-    assert_eq!(s.unassigned, vec![Unassigned { job: JobId(1), reason: UnassignedReason::NoCompatibleVehicle }]);
+    assert_eq!(
+        s.unassigned,
+        vec![Unassigned {
+            job: JobId(1),
+            reason: UnassignedReason::NoCompatibleVehicle
+        }]
+    );
 }
 
 #[test]
 fn small_fleet_leaves_jobs_unassigned_not_overloaded() {
     // One truck, no facility: it can carry one load only.
-    let (mut p, t) = random_instance(5, &Shape { jobs: 10, ..Default::default() });
+    let (mut p, t) = random_instance(
+        5,
+        &Shape {
+            jobs: 10,
+            ..Default::default()
+        },
+    );
     p.vehicle_types[0].count = 1;
     let s = solve_checked(&p, &t, &iterations(50, 1, 1));
     assert!(!s.unassigned.is_empty());
-    assert!(s.unassigned.iter().all(|u| u.reason == UnassignedReason::FleetTooSmall));
+    assert!(
+        s.unassigned
+            .iter()
+            .all(|u| u.reason == UnassignedReason::FleetTooSmall)
+    );
 }
 
 #[test]
 fn fewest_vehicles_first_uses_no_more_trucks() {
     for seed in 0..4 {
-        let (mut p, t) = random_instance(seed, &Shape { jobs: 20, ..Default::default() });
+        let (mut p, t) = random_instance(
+            seed,
+            &Shape {
+                jobs: 20,
+                ..Default::default()
+            },
+        );
         p.vehicle_types[0].fixed_cost = 0.0;
         p.vehicle_types[0].count = 20;
         let cost_first = solve_checked(&p, &t, &iterations(150, 1, 1));
@@ -175,42 +280,92 @@ fn fewest_vehicles_first_uses_no_more_trucks() {
         let fewest = solve_checked(&p, &t, &iterations(150, 1, 1));
         let total: i64 = p.jobs.iter().map(|j| j.amount[0]).sum();
         let lb = (total as f64 / p.vehicle_types[0].capacity[0] as f64).ceil() as usize;
-        assert!(fewest.vehicles_used <= cost_first.vehicles_used, "seed {seed}");
-        assert!(fewest.unassigned.is_empty(), "seed {seed}: {:?}", fewest.unassigned);
+        assert!(
+            fewest.vehicles_used <= cost_first.vehicles_used,
+            "seed {seed}"
+        );
+        assert!(
+            fewest.unassigned.is_empty(),
+            "seed {seed}: {:?}",
+            fewest.unassigned
+        );
         assert!(fewest.vehicles_used >= lb);
-        assert!(fewest.cost >= cost_first.cost - 1e-6 || fewest.vehicles_used < cost_first.vehicles_used);
+        assert!(
+            fewest.cost >= cost_first.cost - 1e-6
+                || fewest.vehicles_used < cost_first.vehicles_used
+        );
     }
 }
 
 #[test]
 fn same_seed_same_plan_for_one_and_two_threads() {
-    let shape = Shape { jobs: 30, facilities: 2, streams: 2, ..Default::default() };
+    let shape = Shape {
+        jobs: 30,
+        facilities: 2,
+        streams: 2,
+        ..Default::default()
+    };
     let (p, t) = random_instance(7, &shape);
     for threads in [1, 2] {
         let a = solve_checked(&p, &t, &iterations(40, 9, threads));
         let b = solve_checked(&p, &t, &iterations(40, 9, threads));
-        assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            serde_json::to_string(&b).unwrap()
+        );
     }
 }
 
 #[test]
 fn warm_start_keeps_a_good_plan_and_adds_new_parks() {
-    let (p, t) = random_instance(8, &Shape { jobs: 25, facilities: 1, ..Default::default() });
+    let (p, t) = random_instance(
+        8,
+        &Shape {
+            jobs: 25,
+            facilities: 1,
+            ..Default::default()
+        },
+    );
     let first = solve_checked(&p, &t, &iterations(200, 1, 1));
     // Re-plan from it with almost no search: no worse than the plan it started from.
-    let again = solve_with(&p, &t, &iterations(1, 2, 1), Some(&first), None).unwrap().solution;
+    let again = solve_with(&p, &t, &iterations(1, 2, 1), Some(&first), None)
+        .unwrap()
+        .solution;
     check(&p, &t, &again).unwrap();
-    assert!(again.cost <= first.cost + 1e-6, "{} > {}", again.cost, first.cost);
+    assert!(
+        again.cost <= first.cost + 1e-6,
+        "{} > {}",
+        again.cost,
+        first.cost
+    );
     // A what-if: a new park appears; the earlier plan is still a valid start.
-    let (p2, t2) = random_instance(8, &Shape { jobs: 26, facilities: 1, ..Default::default() });
-    let grown = solve_with(&p2, &t2, &iterations(1, 2, 1), Some(&first), None).unwrap().solution;
+    let (p2, t2) = random_instance(
+        8,
+        &Shape {
+            jobs: 26,
+            facilities: 1,
+            ..Default::default()
+        },
+    );
+    let grown = solve_with(&p2, &t2, &iterations(1, 2, 1), Some(&first), None)
+        .unwrap()
+        .solution;
     check(&p2, &t2, &grown).unwrap();
     assert!(grown.unassigned.is_empty());
 }
 
 #[test]
 fn solution_round_trips_through_json() {
-    let (p, t) = random_instance(9, &Shape { jobs: 12, facilities: 2, streams: 2, dims: 2, ..Default::default() });
+    let (p, t) = random_instance(
+        9,
+        &Shape {
+            jobs: 12,
+            facilities: 2,
+            streams: 2,
+            dims: 2,
+            ..Default::default()
+        },
+    );
     let s = solve_checked(&p, &t, &iterations(30, 1, 1));
     let back: Solution = serde_json::from_str(&serde_json::to_string_pretty(&s).unwrap()).unwrap();
     assert_eq!(back, s);
@@ -220,18 +375,34 @@ fn solution_round_trips_through_json() {
 
 #[test]
 fn checker_catches_broken_plans() {
-    let (p, t) = random_instance(10, &Shape { jobs: 12, facilities: 1, ..Default::default() });
+    let (p, t) = random_instance(
+        10,
+        &Shape {
+            jobs: 12,
+            facilities: 1,
+            ..Default::default()
+        },
+    );
     let good = solve_checked(&p, &t, &iterations(30, 1, 1));
     // A job dropped silently.
     let mut s = good.clone();
     let r = s.routes.iter_mut().find(|r| r.stops.len() > 3).unwrap();
-    let k = r.stops.iter().position(|st| matches!(st.kind, StopKind::Job { .. })).unwrap();
+    let k = r
+        .stops
+        .iter()
+        .position(|st| matches!(st.kind, StopKind::Job { .. }))
+        .unwrap();
     r.stops.remove(k);
     assert!(check(&p, &t, &s).is_err());
     // A cost understated.
     let mut s = good.clone();
     s.cost *= 0.99;
-    assert!(check(&p, &t, &s).unwrap_err().to_string().contains("total cost"));
+    assert!(
+        check(&p, &t, &s)
+            .unwrap_err()
+            .to_string()
+            .contains("total cost")
+    );
     // The last unload removed: the truck would return loaded.
     let mut s = good.clone();
     let r = &mut s.routes[0];

@@ -89,45 +89,77 @@ pub fn parse(path: &Path, text: &str, rounding: Rounding) -> Result<Cvrp, BenchE
             continue;
         }
         let Some(sec) = current else {
-            return Err(err(path, format!("line {}: unexpected text '{t}' outside any section", ln + 1)));
+            return Err(err(
+                path,
+                format!("line {}: unexpected text '{t}' outside any section", ln + 1),
+            ));
         };
         let nums: Result<Vec<f64>, _> = t.split_whitespace().map(str::parse::<f64>).collect();
-        let nums = nums.map_err(|_| err(path, format!("line {}: {sec}: '{t}' is not a list of numbers", ln + 1)))?;
+        let nums = nums.map_err(|_| {
+            err(
+                path,
+                format!("line {}: {sec}: '{t}' is not a list of numbers", ln + 1),
+            )
+        })?;
         if let Some(v) = sections.get_mut(sec) {
             v.push((ln + 1, nums));
         }
     }
     let get = |k: &str| header.get(k).map(String::as_str);
-    let name = get("NAME").unwrap_or_else(|| path.file_stem().and_then(|s| s.to_str()).unwrap_or("?")).to_string();
+    let name = get("NAME")
+        .unwrap_or_else(|| path.file_stem().and_then(|s| s.to_str()).unwrap_or("?"))
+        .to_string();
     let num = |k: &str| -> Result<f64, BenchError> {
         let v = get(k).ok_or_else(|| err(path, format!("missing {k} in the header")))?;
-        v.parse::<f64>().map_err(|_| err(path, format!("{k} : '{v}' is not a number")))
+        v.parse::<f64>()
+            .map_err(|_| err(path, format!("{k} : '{v}' is not a number")))
     };
     let dim = num("DIMENSION")? as usize;
     if dim < 2 {
-        return Err(err(path, format!("DIMENSION {dim}: need a depot and at least one customer")));
+        return Err(err(
+            path,
+            format!("DIMENSION {dim}: need a depot and at least one customer"),
+        ));
     }
     let capacity = num("CAPACITY")?;
     if capacity <= 0.0 || capacity.fract() != 0.0 {
-        return Err(err(path, format!("CAPACITY {capacity} must be a positive integer")));
+        return Err(err(
+            path,
+            format!("CAPACITY {capacity} must be a positive integer"),
+        ));
     }
     let distance_limit = get("DISTANCE").map(|_| num("DISTANCE")).transpose()?;
-    let service_time = get("SERVICE_TIME").map(|_| num("SERVICE_TIME")).transpose()?.unwrap_or(0.0);
+    let service_time = get("SERVICE_TIME")
+        .map(|_| num("SERVICE_TIME"))
+        .transpose()?
+        .unwrap_or(0.0);
     let ewt = get("EDGE_WEIGHT_TYPE").unwrap_or("EUC_2D").to_string();
 
     let section = |s: &'static str| -> Result<&Vec<(usize, Vec<f64>)>, BenchError> {
-        sections.get(s).ok_or_else(|| err(path, format!("missing {s} (EDGE_WEIGHT_TYPE {ewt})")))
+        sections
+            .get(s)
+            .ok_or_else(|| err(path, format!("missing {s} (EDGE_WEIGHT_TYPE {ewt})")))
     };
     // Node-indexed rows: "id value...".
     let by_node = |s: &'static str, width: usize| -> Result<Vec<Vec<f64>>, BenchError> {
         let mut out = vec![None; dim];
         for (ln, row) in section(s)? {
             if row.len() != width + 1 {
-                return Err(err(path, format!("line {ln}: {s} rows have {} numbers, expected {}", row.len(), width + 1)));
+                return Err(err(
+                    path,
+                    format!(
+                        "line {ln}: {s} rows have {} numbers, expected {}",
+                        row.len(),
+                        width + 1
+                    ),
+                ));
             }
             let id = row[0] as usize;
             if id < 1 || id > dim {
-                return Err(err(path, format!("line {ln}: {s}: node {id} outside 1..={dim}")));
+                return Err(err(
+                    path,
+                    format!("line {ln}: {s}: node {id} outside 1..={dim}"),
+                ));
             }
             out[id - 1] = Some(row[1..].to_vec());
         }
@@ -141,22 +173,40 @@ pub fn parse(path: &Path, text: &str, rounding: Rounding) -> Result<Cvrp, BenchE
         .map(|r| r[0] as i64)
         .collect();
     if let Some(i) = demand.iter().position(|&d| d < 0) {
-        return Err(err(path, format!("DEMAND_SECTION: node {} has negative demand {}", i + 1, demand[i])));
+        return Err(err(
+            path,
+            format!(
+                "DEMAND_SECTION: node {} has negative demand {}",
+                i + 1,
+                demand[i]
+            ),
+        ));
     }
-    let depots: Vec<f64> = section("DEPOT_SECTION")?.iter().flat_map(|(_, r)| r.iter().copied()).collect();
+    let depots: Vec<f64> = section("DEPOT_SECTION")?
+        .iter()
+        .flat_map(|(_, r)| r.iter().copied())
+        .collect();
     let depot = match depots.first() {
         Some(&d) if d >= 1.0 && (d as usize) <= dim => d as usize - 1,
         _ => return Err(err(path, "DEPOT_SECTION names no valid depot")),
     };
     let coords = if sections.contains_key("NODE_COORD_SECTION") {
-        Some(by_node("NODE_COORD_SECTION", 2)?.into_iter().map(|r| (r[0], r[1])).collect::<Vec<_>>())
+        Some(
+            by_node("NODE_COORD_SECTION", 2)?
+                .into_iter()
+                .map(|r| (r[0], r[1]))
+                .collect::<Vec<_>>(),
+        )
     } else {
         None
     };
     let rounding = match rounding {
         Rounding::Auto => {
             let l = name.to_ascii_lowercase();
-            if ["cmt", "golden", "li_", "tai"].iter().any(|p| l.starts_with(p)) {
+            if ["cmt", "golden", "li_", "tai"]
+                .iter()
+                .any(|p| l.starts_with(p))
+            {
                 Rounding::Exact
             } else {
                 Rounding::Nint
@@ -166,22 +216,36 @@ pub fn parse(path: &Path, text: &str, rounding: Rounding) -> Result<Cvrp, BenchE
     };
     let dist = match ewt.as_str() {
         "EUC_2D" => {
-            let c = coords.as_ref().ok_or_else(|| err(path, "missing NODE_COORD_SECTION (EDGE_WEIGHT_TYPE EUC_2D)"))?;
+            let c = coords
+                .as_ref()
+                .ok_or_else(|| err(path, "missing NODE_COORD_SECTION (EDGE_WEIGHT_TYPE EUC_2D)"))?;
             let mut m = vec![0.0; dim * dim];
             for a in 0..dim {
                 for b in 0..dim {
                     let d = ((c[a].0 - c[b].0).powi(2) + (c[a].1 - c[b].1).powi(2)).sqrt();
-                    m[a * dim + b] = if rounding == Rounding::Nint { (d + 0.5).floor() } else { d };
+                    m[a * dim + b] = if rounding == Rounding::Nint {
+                        (d + 0.5).floor()
+                    } else {
+                        d
+                    };
                 }
             }
             m
         }
         "EXPLICIT" => {
             let fmt = get("EDGE_WEIGHT_FORMAT").unwrap_or("FULL_MATRIX");
-            let vals: Vec<f64> = section("EDGE_WEIGHT_SECTION")?.iter().flat_map(|(_, r)| r.iter().copied()).collect();
+            let vals: Vec<f64> = section("EDGE_WEIGHT_SECTION")?
+                .iter()
+                .flat_map(|(_, r)| r.iter().copied())
+                .collect();
             explicit(path, fmt, dim, &vals)?
         }
-        other => return Err(err(path, format!("EDGE_WEIGHT_TYPE {other} is not supported (EUC_2D or EXPLICIT)"))),
+        other => {
+            return Err(err(
+                path,
+                format!("EDGE_WEIGHT_TYPE {other} is not supported (EUC_2D or EXPLICIT)"),
+            ));
+        }
     };
     Ok(Cvrp {
         name,
@@ -201,7 +265,13 @@ fn explicit(path: &Path, fmt: &str, n: usize, v: &[f64]) -> Result<Vec<f64>, Ben
     let mut k = 0;
     let mut take = |m: &mut Vec<f64>, a: usize, b: usize| -> Result<(), BenchError> {
         let x = *v.get(k).ok_or_else(|| {
-            err(path, format!("EDGE_WEIGHT_SECTION ({fmt}) has {} values, too few for {n} nodes", v.len()))
+            err(
+                path,
+                format!(
+                    "EDGE_WEIGHT_SECTION ({fmt}) has {} values, too few for {n} nodes",
+                    v.len()
+                ),
+            )
         })?;
         k += 1;
         m[a * n + b] = x;
@@ -211,7 +281,13 @@ fn explicit(path: &Path, fmt: &str, n: usize, v: &[f64]) -> Result<Vec<f64>, Ben
     match fmt {
         "FULL_MATRIX" => {
             if v.len() != n * n {
-                return Err(err(path, format!("EDGE_WEIGHT_SECTION has {} values, expected {n} x {n}", v.len())));
+                return Err(err(
+                    path,
+                    format!(
+                        "EDGE_WEIGHT_SECTION has {} values, expected {n} x {n}",
+                        v.len()
+                    ),
+                ));
             }
             m.copy_from_slice(v);
             return Ok(m);
@@ -244,10 +320,21 @@ fn explicit(path: &Path, fmt: &str, n: usize, v: &[f64]) -> Result<Vec<f64>, Ben
                 }
             }
         }
-        other => return Err(err(path, format!("EDGE_WEIGHT_FORMAT {other} is not supported"))),
+        other => {
+            return Err(err(
+                path,
+                format!("EDGE_WEIGHT_FORMAT {other} is not supported"),
+            ));
+        }
     }
     if k != v.len() {
-        return Err(err(path, format!("EDGE_WEIGHT_SECTION has {} values, expected {k} for {fmt}", v.len())));
+        return Err(err(
+            path,
+            format!(
+                "EDGE_WEIGHT_SECTION has {} values, expected {k} for {fmt}",
+                v.len()
+            ),
+        ));
     }
     Ok(m)
 }
@@ -269,7 +356,11 @@ impl Cvrp {
     /// limit is given (service times counted in it, not in the cost).
     pub fn to_problem(&self) -> Result<(crate::solver::Problem, MatrixTravel), SolverError> {
         let n = self.demand.len();
-        let res = if self.rounding == Rounding::Exact { 1e-3 } else { 1.0 };
+        let res = if self.rounding == Rounding::Exact {
+            1e-3
+        } else {
+            1.0
+        };
         let jobs = (0..n)
             .filter(|&i| i != self.depot)
             .map(|i| Job {
@@ -277,7 +368,11 @@ impl Cvrp {
                 location: LocationId(i as u32),
                 amount: vec![self.demand[i]],
                 stream: StreamId(0),
-                service_s: if self.distance_limit.is_some() { self.service_time } else { 0.0 },
+                service_s: if self.distance_limit.is_some() {
+                    self.service_time
+                } else {
+                    0.0
+                },
                 service_s_per_t: 0.0,
                 skills: vec![],
             })
@@ -331,7 +426,11 @@ impl Cvrp {
     pub fn routes_of(&self, sol: &Solution) -> Vec<Vec<usize>> {
         sol.routes
             .iter()
-            .map(|r| Solution::route_jobs(r).map(|j| self.job_node(j.ix())).collect())
+            .map(|r| {
+                Solution::route_jobs(r)
+                    .map(|j| self.job_node(j.ix()))
+                    .collect()
+            })
             .collect()
     }
 
@@ -361,7 +460,10 @@ impl Cvrp {
     pub fn sol_text(&self, routes: &[Vec<usize>]) -> String {
         let mut s = String::new();
         for (i, r) in routes.iter().enumerate() {
-            let ids: Vec<String> = r.iter().map(|&v| self.customer_number(v).to_string()).collect();
+            let ids: Vec<String> = r
+                .iter()
+                .map(|&v| self.customer_number(v).to_string())
+                .collect();
             s.push_str(&format!("Route #{}: {}\n", i + 1, ids.join(" ")));
         }
         let c = self.cost(routes);
@@ -394,10 +496,12 @@ pub fn read_bks(path: &Path) -> Result<HashMap<String, f64>, BenchError> {
         if cost.trim().is_empty() {
             continue;
         }
-        let c = cost
-            .trim()
-            .parse::<f64>()
-            .map_err(|_| err(path, format!("row {}: bks_cost '{cost}' is not a number", k + 2)))?;
+        let c = cost.trim().parse::<f64>().map_err(|_| {
+            err(
+                path,
+                format!("row {}: bks_cost '{cost}' is not a number", k + 2),
+            )
+        })?;
         out.insert(inst.to_string(), c);
     }
     Ok(out)
@@ -415,15 +519,24 @@ pub fn read_sol(path: &Path, inst: &Cvrp) -> Result<Vec<Vec<usize>>, BenchError>
             continue;
         };
         let Some((_, ids)) = rest.split_once(':') else {
-            return Err(err(path, format!("line {}: no ':' after the route number", ln + 1)));
+            return Err(err(
+                path,
+                format!("line {}: no ':' after the route number", ln + 1),
+            ));
         };
         let mut r = Vec::new();
         for t in ids.split_whitespace() {
-            let c: usize = t
-                .parse()
-                .map_err(|_| err(path, format!("line {}: '{t}' is not a customer number", ln + 1)))?;
+            let c: usize = t.parse().map_err(|_| {
+                err(
+                    path,
+                    format!("line {}: '{t}' is not a customer number", ln + 1),
+                )
+            })?;
             if c == 0 || c >= inst.demand.len() {
-                return Err(err(path, format!("line {}: customer {c} does not exist", ln + 1)));
+                return Err(err(
+                    path,
+                    format!("line {}: customer {c} does not exist", ln + 1),
+                ));
             }
             r.push(if c > inst.depot { c } else { c - 1 });
         }

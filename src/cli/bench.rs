@@ -68,12 +68,13 @@ fn cvrp(a: CvrpArgs) -> anyhow::Result<()> {
     if a.threads == 0 {
         bail!("--threads must be at least 1");
     }
-    if !(a.seconds > 0.0) && a.iterations.is_none() {
+    if (a.seconds.is_nan() || a.seconds <= 0.0) && a.iterations.is_none() {
         bail!("--seconds must be positive (or give --iterations)");
     }
     let bks_path = a.bks.clone().or_else(|| default_bks(&a.files[0]));
     let bks = match &bks_path {
-        Some(p) => cvrplib::read_bks(p).with_context(|| format!("reading best-known costs {}", p.display()))?,
+        Some(p) => cvrplib::read_bks(p)
+            .with_context(|| format!("reading best-known costs {}", p.display()))?,
         None => Default::default(),
     };
     if let Some(d) = &a.sol_dir {
@@ -93,7 +94,11 @@ fn cvrp(a: CvrpArgs) -> anyhow::Result<()> {
         let config = SolveConfig {
             seed: a.seed,
             threads: a.threads,
-            time_limit: if a.iterations.is_some() { None } else { Some(Duration::from_secs_f64(a.seconds)) },
+            time_limit: if a.iterations.is_some() {
+                None
+            } else {
+                Some(Duration::from_secs_f64(a.seconds))
+            },
             max_iterations: a.iterations,
             ..Default::default()
         };
@@ -120,10 +125,18 @@ fn cvrp(a: CvrpArgs) -> anyhow::Result<()> {
             b.finish_and_clear();
         }
         let sol = &out.solution;
-        solver::check(&problem, &travel, sol)
-            .with_context(|| format!("{}: the solver returned a solution the checker rejects", inst.name))?;
+        solver::check(&problem, &travel, sol).with_context(|| {
+            format!(
+                "{}: the solver returned a solution the checker rejects",
+                inst.name
+            )
+        })?;
         if !sol.unassigned.is_empty() {
-            bail!("{}: {} customers left unassigned", inst.name, sol.unassigned.len());
+            bail!(
+                "{}: {} customers left unassigned",
+                inst.name,
+                sol.unassigned.len()
+            );
         }
         let routes = inst.routes_of(sol);
         let cost = inst.cost(&routes);
@@ -131,7 +144,11 @@ fn cvrp(a: CvrpArgs) -> anyhow::Result<()> {
         if let Some(g) = gap {
             gaps.push(g);
         }
-        let cost_s = if inst.rounding == Rounding::Exact { format!("{cost:.2}") } else { format!("{cost:.0}") };
+        let cost_s = if inst.rounding == Rounding::Exact {
+            format!("{cost:.2}")
+        } else {
+            format!("{cost:.0}")
+        };
         println!(
             "| {} | {} | {} | {} | {} | {:.1} |",
             inst.name,
@@ -148,7 +165,10 @@ fn cvrp(a: CvrpArgs) -> anyhow::Result<()> {
     }
     if !gaps.is_empty() {
         let mean = gaps.iter().sum::<f64>() / gaps.len() as f64;
-        println!("\nmean gap: {mean:.2} % over {} instance(s) with a best-known cost", gaps.len());
+        println!(
+            "\nmean gap: {mean:.2} % over {} instance(s) with a best-known cost",
+            gaps.len()
+        );
     }
     Ok(())
 }
@@ -156,8 +176,10 @@ fn cvrp(a: CvrpArgs) -> anyhow::Result<()> {
 fn write_atomic(path: &Path, text: &str) -> anyhow::Result<()> {
     use std::io::Write;
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("writing {}", path.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("writing {}", path.display()))?;
     tmp.write_all(text.as_bytes())?;
-    tmp.persist(path).with_context(|| format!("writing {}", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }

@@ -56,12 +56,18 @@ pub fn check(
 
     for (ri, r) in sol.routes.iter().enumerate() {
         let Some(vt) = p.vehicle_types.get(r.vehicle_type.ix()) else {
-            bad.push(format!("route {ri}: vehicle type {} does not exist", r.vehicle_type.0));
+            bad.push(format!(
+                "route {ri}: vehicle type {} does not exist",
+                r.vehicle_type.0
+            ));
             continue;
         };
         let rn = format!("route {ri} ({} #{})", vt.name, r.vehicle);
         if r.vehicle >= vt.count {
-            bad.push(format!("{rn}: truck index {} but only {} trucks", r.vehicle, vt.count));
+            bad.push(format!(
+                "{rn}: truck index {} but only {} trucks",
+                r.vehicle, vt.count
+            ));
         }
         if used[r.vehicle_type.ix()].contains(&r.vehicle) {
             bad.push(format!("{rn}: the same truck drives two routes"));
@@ -75,10 +81,17 @@ pub fn check(
             continue;
         }
         if r.stops[0].location != vt.start {
-            bad.push(format!("{rn}: starts at location {} instead of its depot {}", r.stops[0].location.0, vt.start.0));
+            bad.push(format!(
+                "{rn}: starts at location {} instead of its depot {}",
+                r.stops[0].location.0, vt.start.0
+            ));
         }
         if r.stops[r.stops.len() - 1].location != vt.end {
-            bad.push(format!("{rn}: ends at location {} instead of its depot {}", r.stops[r.stops.len() - 1].location.0, vt.end.0));
+            bad.push(format!(
+                "{rn}: ends at location {} instead of its depot {}",
+                r.stops[r.stops.len() - 1].location.0,
+                vt.end.0
+            ));
         }
         let mut load = vec![0i64; nd];
         let mut streams_on_board: Vec<u32> = Vec::new();
@@ -97,12 +110,18 @@ pub fn check(
                         time = departure + t;
                     }
                     _ => {
-                        bad.push(format!("{sn}: no road from location {} to {}", prev.0, s.location.0));
+                        bad.push(format!(
+                            "{sn}: no road from location {} to {}",
+                            prev.0, s.location.0
+                        ));
                         time = departure;
                     }
                 }
                 if !close(s.arrival_s, time) {
-                    bad.push(format!("{sn}: arrival {:.3} s, recomputed {:.3} s", s.arrival_s, time));
+                    bad.push(format!(
+                        "{sn}: arrival {:.3} s, recomputed {:.3} s",
+                        s.arrival_s, time
+                    ));
                 }
                 if s.start_s + 1e-6 < s.arrival_s {
                     bad.push(format!("{sn}: starts before it arrives"));
@@ -129,7 +148,10 @@ pub fn check(
                     };
                     let jn = format!("{sn} (job '{}')", j.name);
                     if s.location != j.location {
-                        bad.push(format!("{jn}: at location {} instead of {}", s.location.0, j.location.0));
+                        bad.push(format!(
+                            "{jn}: at location {} instead of {}",
+                            s.location.0, j.location.0
+                        ));
                     }
                     if amount.len() != nd || amount.iter().any(|&a| a < 0) {
                         bad.push(format!("{jn}: bad amount {amount:?}"));
@@ -138,7 +160,10 @@ pub fn check(
                     if let Some(st) = &vt.streams
                         && !st.contains(&j.stream)
                     {
-                        bad.push(format!("{jn}: truck may not carry stream '{}'", p.streams[j.stream.ix()]));
+                        bad.push(format!(
+                            "{jn}: truck may not carry stream '{}'",
+                            p.streams[j.stream.ix()]
+                        ));
                     }
                     if let Some(sk) = j.skills.iter().find(|k| !vt.skills.contains(k)) {
                         bad.push(format!("{jn}: truck lacks skill '{sk}'"));
@@ -160,15 +185,23 @@ pub fn check(
                     };
                     let fnm = format!("{sn} (facility '{}')", f.name);
                     if s.location != f.location {
-                        bad.push(format!("{fnm}: at location {} instead of {}", s.location.0, f.location.0));
+                        bad.push(format!(
+                            "{fnm}: at location {} instead of {}",
+                            s.location.0, f.location.0
+                        ));
                     }
                     for st in &streams_on_board {
                         if !f.streams.iter().any(|x| x.0 == *st) {
-                            bad.push(format!("{fnm}: does not accept stream '{}' on board", p.streams[*st as usize]));
+                            bad.push(format!(
+                                "{fnm}: does not accept stream '{}' on board",
+                                p.streams[*st as usize]
+                            ));
                         }
                     }
                     if *amount != load {
-                        bad.push(format!("{fnm}: unloads {amount:?} but {load:?} is on board"));
+                        bad.push(format!(
+                            "{fnm}: unloads {amount:?} but {load:?} is on board"
+                        ));
                     }
                     let t = f.unload_s + f.unload_s_per_t * mass(&load) / 1000.0;
                     load = vec![0; nd];
@@ -185,28 +218,42 @@ pub fn check(
                 }
             }
             if s.load_after != load {
-                bad.push(format!("{sn}: load_after {:?}, recomputed {load:?}", s.load_after));
+                bad.push(format!(
+                    "{sn}: load_after {:?}, recomputed {load:?}",
+                    s.load_after
+                ));
             }
             departure = start + service;
             if !close(s.departure_s, departure) {
-                bad.push(format!("{sn}: departure {:.3} s, recomputed {departure:.3} s", s.departure_s));
+                bad.push(format!(
+                    "{sn}: departure {:.3} s, recomputed {departure:.3} s",
+                    s.departure_s
+                ));
             }
         }
         if !p.facilities.is_empty() && p.settings.return_empty && load.iter().any(|&l| l > 0) {
-            bad.push(format!("{rn}: returns to the depot with {load:?} on board (trucks must return empty)"));
+            bad.push(format!(
+                "{rn}: returns to the depot with {load:?} on board (trucks must return empty)"
+            ));
         }
         let duration = time;
         if let Some(m) = vt.max_duration_s
             && duration > m * (1.0 + 1e-9) + 1e-6
         {
-            bad.push(format!("{rn}: lasts {duration:.1} s, over the limit of {m:.1} s"));
+            bad.push(format!(
+                "{rn}: lasts {duration:.1} s, over the limit of {m:.1} s"
+            ));
         }
-        let rc = vt.fixed_cost + vt.cost_per_km * dist / 1000.0 + vt.cost_per_hour * duration / 3600.0;
+        let rc =
+            vt.fixed_cost + vt.cost_per_km * dist / 1000.0 + vt.cost_per_hour * duration / 3600.0;
         if !close(r.cost, rc) {
             bad.push(format!("{rn}: cost {} reported, {rc} recomputed", r.cost));
         }
         if !close(r.distance_m, dist) {
-            bad.push(format!("{rn}: distance {} reported, {dist} recomputed", r.distance_m));
+            bad.push(format!(
+                "{rn}: distance {} reported, {dist} recomputed",
+                r.distance_m
+            ));
         }
         cost += rc;
         dist_total += dist;
@@ -229,7 +276,10 @@ pub fn check(
         }
         if un == 1 {
             if !v.is_empty() {
-                bad.push(format!("{jn}: listed unassigned but visited {} time(s)", v.len()));
+                bad.push(format!(
+                    "{jn}: listed unassigned but visited {} time(s)",
+                    v.len()
+                ));
             }
             continue;
         }
@@ -238,20 +288,32 @@ pub fn check(
             continue;
         }
         if v != (1..=parts).collect::<Vec<u32>>() {
-            bad.push(format!("{jn}: visited as parts {v:?}, expected 1..={parts}"));
+            bad.push(format!(
+                "{jn}: visited as parts {v:?}, expected 1..={parts}"
+            ));
         }
         if collected[ji] != j.amount {
-            bad.push(format!("{jn}: collected {:?} of {:?}", collected[ji], j.amount));
+            bad.push(format!(
+                "{jn}: collected {:?} of {:?}",
+                collected[ji], j.amount
+            ));
         }
     }
     if sol.unassigned.iter().any(|u| u.job.ix() >= p.jobs.len()) {
         bad.push("unassigned: lists a job that does not exist".into());
     }
     if !close(sol.cost, cost) {
-        bad.push(format!("total cost {} reported, {cost} recomputed", sol.cost));
+        bad.push(format!(
+            "total cost {} reported, {cost} recomputed",
+            sol.cost
+        ));
     }
     if sol.vehicles_used != sol.routes.len() {
-        bad.push(format!("vehicles_used {} but {} routes", sol.vehicles_used, sol.routes.len()));
+        bad.push(format!(
+            "vehicles_used {} but {} routes",
+            sol.vehicles_used,
+            sol.routes.len()
+        ));
     }
     if bad.is_empty() {
         Ok(CheckReport {

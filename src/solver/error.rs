@@ -22,7 +22,9 @@ pub enum SolverError {
     #[error("invalid routing problem ({} problem(s)):\n  {}", .0.len(), list(.0))]
     Invalid(Vec<InputProblem>),
     /// A travel matrix holds a value that is not a distance or duration.
-    #[error("travel matrix, profile {profile}, {what} from location {from} to {to} is {value}: give a finite, non-negative number (or leave the pair unreachable)")]
+    #[error(
+        "travel matrix, profile {profile}, {what} from location {from} to {to} is {value}: give a finite, non-negative number (or leave the pair unreachable)"
+    )]
     BadMatrixValue {
         profile: u32,
         what: &'static str,
@@ -36,5 +38,8 @@ pub enum SolverError {
 }
 
 fn list(v: &[InputProblem]) -> String {
-    v.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n  ")
+    v.iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join("\n  ")
 }

@@ -3,7 +3,7 @@
 //! Built once per solve; everything the hot loops touch is a flat array.
 
 use super::error::SolverError;
-use super::model::{JobId, LocationId, MAX_DIMS, Objective, ProfileId, Problem};
+use super::model::{JobId, LocationId, MAX_DIMS, Objective, Problem, ProfileId};
 use super::solution::{SplitJob, Unassigned, UnassignedReason};
 use super::travel::TravelCosts;
 
@@ -39,7 +39,6 @@ pub(crate) struct Inst {
     pub nj: usize,
     pub job_loc: Vec<u32>,
     pub job_amt: Vec<Load>,
-    pub job_mass: Vec<i64>,
     pub job_stream_mask: Vec<u64>,
     pub job_serv: Vec<i64>,
     pub job_compat: Vec<u64>,
@@ -53,7 +52,6 @@ pub(crate) struct Inst {
     pub fac_rate: Vec<f64>,
     pub vts: Vec<VType>,
     pub nloc: usize,
-    pub loc_ext: Vec<LocationId>,
     pub dist: Vec<Vec<i32>>,
     pub dur: Vec<Vec<i32>>,
     pub has_time: bool,
@@ -88,13 +86,6 @@ fn scale_for(costs: &[f64]) -> f64 {
 }
 
 impl Inst {
-    pub fn dist(&self, prof: usize, a: u32, b: u32) -> i64 {
-        self.dist[prof][a as usize * self.nloc + b as usize] as i64
-    }
-    pub fn dur(&self, prof: usize, a: u32, b: u32) -> i64 {
-        self.dur[prof][a as usize * self.nloc + b as usize] as i64
-    }
-
     pub fn build(
         p: &Problem,
         travel: &dyn TravelCosts,
@@ -194,9 +185,10 @@ impl Inst {
             .vehicle_types
             .iter()
             .all(|v| v.cost_per_km == 0.0 && v.cost_per_hour == 0.0);
-        let has_time = p.vehicle_types.iter().any(|v| {
-            v.cost_per_hour > 0.0 || v.max_duration_s.is_some_and(|m| m.is_finite())
-        });
+        let has_time = p
+            .vehicle_types
+            .iter()
+            .any(|v| v.cost_per_hour > 0.0 || v.max_duration_s.is_some_and(|m| m.is_finite()));
 
         let mut skill_names: Vec<&str> = p
             .jobs
@@ -430,7 +422,8 @@ impl Inst {
                             if fac_accept[f] & inst_jobs.stream[j] == 0 {
                                 continue;
                             }
-                            let c = dist[v.prof][inst_jobs.loc[j] as usize * nloc + fac_loc[f] as usize]
+                            let c = dist[v.prof]
+                                [inst_jobs.loc[j] as usize * nloc + fac_loc[f] as usize]
                                 as i64
                                 + dist[v.prof][fac_loc[f] as usize * nloc + v.end as usize] as i64;
                             if c < best.0 {
@@ -448,7 +441,6 @@ impl Inst {
             nj,
             job_loc: inst_jobs.loc,
             job_amt: inst_jobs.amt,
-            job_mass: inst_jobs.mass,
             job_stream_mask: inst_jobs.stream,
             job_serv: inst_jobs.serv,
             job_compat: inst_jobs.compat,
@@ -460,7 +452,6 @@ impl Inst {
             fac_rate,
             vts,
             nloc,
-            loc_ext,
             dist,
             dur,
             has_time,

@@ -35,6 +35,10 @@
 //! check(&problem, &travel, &out.solution).unwrap();
 //! ```
 
+// Loads are small fixed arrays indexed by dimension alongside capacities and penalties; index
+// loops read clearer there than zipped iterators.
+#![allow(clippy::needless_range_loop)]
+
 mod check;
 mod error;
 mod instance;
@@ -143,8 +147,7 @@ fn best_is_feasible(inst: &Inst, routes: &[IRoute]) -> bool {
         let ctx = segment::Ctx::new(inst, r.vt);
         let s = search::individual::route_seg(&ctx, r.vt, &r.nodes);
         ctx.violations(r.vt, &s).feasible()
-            && r
-                .nodes
+            && r.nodes
                 .iter()
                 .all(|&c| !is_job(c) || inst.job_compat[c as usize] & (1 << r.vt) != 0)
     })

@@ -339,11 +339,11 @@ impl Problem {
                     ),
                 );
             }
-            if v.capacity.iter().any(|&c| !(0..=1_000_000_000).contains(&c)) {
-                err(
-                    item.clone(),
-                    "capacities must be between 0 and 10^9".into(),
-                );
+            if v.capacity
+                .iter()
+                .any(|&c| !(0..=1_000_000_000).contains(&c))
+            {
+                err(item.clone(), "capacities must be between 0 and 10^9".into());
             }
             if let Some(st) = &v.streams
                 && let Some(bad) = st.iter().find(|s| s.0 >= ns)

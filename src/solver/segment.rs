@@ -228,7 +228,10 @@ pub(crate) struct Violations {
 
 impl Violations {
     pub fn feasible(&self) -> bool {
-        self.excess.iter().all(|&e| e == 0) && self.time == 0 && self.stream == 0 && !self.unreachable
+        self.excess.iter().all(|&e| e == 0)
+            && self.time == 0
+            && self.stream == 0
+            && !self.unreachable
     }
 }
 

@@ -31,6 +31,10 @@ pub fn shared_dir() -> Option<PathBuf> {
 /// A file under the shared folder, or `None` (with the message above) when the folder is absent.
 pub fn shared_file(rel: &str) -> Option<PathBuf> {
     let path = shared_dir()?.join(rel);
-    assert!(path.exists(), "{} is missing from the shared folder", path.display());
+    assert!(
+        path.exists(),
+        "{} is missing from the shared folder",
+        path.display()
+    );
     Some(path)
 }

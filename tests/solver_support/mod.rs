@@ -43,7 +43,12 @@ pub fn random_instance(seed: u64, s: &Shape) -> (Problem, MatrixTravel) {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let nloc = 1 + s.facilities + s.jobs;
     let pts: Vec<(f64, f64)> = (0..nloc)
-        .map(|_| (rng.random_range(0.0..10_000.0), rng.random_range(0.0..10_000.0)))
+        .map(|_| {
+            (
+                rng.random_range(0.0..10_000.0),
+                rng.random_range(0.0..10_000.0),
+            )
+        })
         .collect();
     let mut dist = vec![0.0; nloc * nloc];
     for a in 0..nloc {
@@ -71,7 +76,9 @@ pub fn random_instance(seed: u64, s: &Shape) -> (Problem, MatrixTravel) {
     )
     .expect("valid matrix")
     .with_coordinates(pts);
-    let cap: Vec<i64> = (0..s.dims).map(|d| if d == 0 { 10_000 } else { 30_000 }).collect();
+    let cap: Vec<i64> = (0..s.dims)
+        .map(|d| if d == 0 { 10_000 } else { 30_000 })
+        .collect();
     let jobs = (0..s.jobs)
         .map(|i| {
             let big = s.oversize && i % 5 == 0;
@@ -81,13 +88,21 @@ pub fn random_instance(seed: u64, s: &Shape) -> (Problem, MatrixTravel) {
                 amount: (0..s.dims)
                     .map(|d| {
                         let c = cap[d];
-                        if big { rng.random_range(c..c * 5 / 2) } else { rng.random_range(0..c / 2) }
+                        if big {
+                            rng.random_range(c..c * 5 / 2)
+                        } else {
+                            rng.random_range(0..c / 2)
+                        }
                     })
                     .collect(),
                 stream: StreamId(rng.random_range(0..s.streams) as u32),
                 service_s: rng.random_range(0.0..600.0f64).round(),
                 service_s_per_t: 60.0,
-                skills: if s.skills && i % 3 == 0 { vec!["crane".into()] } else { vec![] },
+                skills: if s.skills && i % 3 == 0 {
+                    vec!["crane".into()]
+                } else {
+                    vec![]
+                },
             }
         })
         .collect();
@@ -98,8 +113,16 @@ pub fn random_instance(seed: u64, s: &Shape) -> (Problem, MatrixTravel) {
             start: LocationId(0),
             end: LocationId(0),
             capacity: cap.iter().map(|c| c * (2 + t as i64) / 2).collect(),
-            streams: if s.streams > 1 && t == 1 { Some(vec![StreamId(0)]) } else { None },
-            skills: if s.skills && t == 0 { vec!["crane".into()] } else { vec![] },
+            streams: if s.streams > 1 && t == 1 {
+                Some(vec![StreamId(0)])
+            } else {
+                None
+            },
+            skills: if s.skills && t == 0 {
+                vec!["crane".into()]
+            } else {
+                vec![]
+            },
             profile: ProfileId(0),
             fixed_cost: 50.0 + 20.0 * t as f64,
             cost_per_km: 2.0,

@@ -93,7 +93,10 @@ impl Indiv {
     }
 
     pub fn feasible(&self) -> bool {
-        self.excess.iter().all(|&e| e == 0) && self.time == 0 && self.stream == 0 && !self.unreachable
+        self.excess.iter().all(|&e| e == 0)
+            && self.time == 0
+            && self.stream == 0
+            && !self.unreachable
     }
 
     pub fn load_feasible(&self) -> bool {
@@ -126,9 +129,5 @@ impl Indiv {
             }
         }
         diff as f64 / n as f64
-    }
-
-    pub fn num_routes(&self) -> usize {
-        self.routes.len()
     }
 }

@@ -134,8 +134,12 @@ impl<'a> LocalSearch<'a> {
     pub fn new(inst: &'a Inst) -> Self {
         let ctxs: Vec<Ctx> = (0..inst.vts.len()).map(|v| Ctx::new(inst, v)).collect();
         let job_seg = (0..inst.nj as u32).map(|j| ctxs[0].node(j, 0)).collect();
-        let fac_seg = (0..inst.nf as u32).map(|f| ctxs[0].node(FAC + f, 0)).collect();
-        let vt_start_seg = (0..inst.vts.len()).map(|v| ctxs[v].node(START, v)).collect();
+        let fac_seg = (0..inst.nf as u32)
+            .map(|f| ctxs[0].node(FAC + f, 0))
+            .collect();
+        let vt_start_seg = (0..inst.vts.len())
+            .map(|v| ctxs[v].node(START, v))
+            .collect();
         let vt_end_seg = (0..inst.vts.len()).map(|v| ctxs[v].node(END, v)).collect();
         let (angle, use_sectors) = match &inst.coords {
             Some(c) => {
@@ -229,7 +233,9 @@ impl<'a> LocalSearch<'a> {
     /// Loads an individual, with one spare empty route per vehicle type that has trucks left.
     pub fn load(&mut self, ind: &Indiv) {
         self.routes.clear();
-        self.slots_left = (0..self.inst.vts.len()).map(|v| self.inst.slots(v)).collect();
+        self.slots_left = (0..self.inst.vts.len())
+            .map(|v| self.inst.slots(v))
+            .collect();
         for r in &ind.routes {
             let mut lr = LsRoute {
                 vt: r.vt,
@@ -381,7 +387,14 @@ impl<'a> LocalSearch<'a> {
     /// exist).
     pub fn run<R: Rng>(&mut self, rng: &mut R) {
         self.order.shuffle(rng);
-        let g = self.inst.neighbours.iter().map(|n| n.len()).max().unwrap_or(1).max(1);
+        let g = self
+            .inst
+            .neighbours
+            .iter()
+            .map(|n| n.len())
+            .max()
+            .unwrap_or(1)
+            .max(1);
         for nb in &mut self.neighbours {
             if rng.random_range(0..g) == 0 {
                 nb.shuffle(rng);
@@ -455,8 +468,7 @@ impl<'a> LocalSearch<'a> {
         for &v in &nbs {
             let ru = self.route_of[u as usize] as usize;
             let rv = self.route_of[v as usize] as usize;
-            if loop_id > 0
-                && self.routes[ru].modified.max(self.routes[rv].modified) <= last_tested
+            if loop_id > 0 && self.routes[ru].modified.max(self.routes[rv].modified) <= last_tested
             {
                 continue;
             }
@@ -785,7 +797,8 @@ impl<'a> LocalSearch<'a> {
                 lb[d] += q[d];
             }
             let (vl, yl) = (b.locs[iv], b.locs[iv + 1]);
-            let db = b.cum_dist[b.last()] - ctx.d(vl, yl) + ctx.d(vl, first) + inner + ctx.d(last, yl);
+            let db =
+                b.cum_dist[b.last()] - ctx.d(vl, yl) + ctx.d(vl, first) + inner + ctx.d(last, yl);
             let new_v = self.scost(b.vt, db, &lb);
             if new_v - b.cost >= a.cost {
                 return false;
@@ -839,7 +852,16 @@ impl<'a> LocalSearch<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn apply_relocate(&mut self, ru: usize, iu: usize, rv: usize, iv: usize, len: usize, rev: bool, fac: u32) {
+    fn apply_relocate(
+        &mut self,
+        ru: usize,
+        iu: usize,
+        rv: usize,
+        iv: usize,
+        len: usize,
+        rev: bool,
+        fac: u32,
+    ) {
         let nu = &self.routes[ru].nodes;
         let mut ins = if len == 1 {
             vec![nu[iu]]
@@ -980,13 +1002,15 @@ impl<'a> LocalSearch<'a> {
             let cu = if jobs_u == 0 {
                 0
             } else {
-                let du = a.cum_dist[iu] + ctx.d(a.locs[iu], b.locs[iv + 1]) + b.cum_dist[lb_] - b.cum_dist[iv + 1];
+                let du = a.cum_dist[iu] + ctx.d(a.locs[iu], b.locs[iv + 1]) + b.cum_dist[lb_]
+                    - b.cum_dist[iv + 1];
                 self.scost(a.vt, du, &lu)
             };
             let cv = if jobs_v == 0 {
                 0
             } else {
-                let dv = b.cum_dist[iv] + ctx.d(b.locs[iv], a.locs[iu + 1]) + a.cum_dist[la_] - a.cum_dist[iu + 1];
+                let dv = b.cum_dist[iv] + ctx.d(b.locs[iv], a.locs[iu + 1]) + a.cum_dist[la_]
+                    - a.cum_dist[iu + 1];
                 self.scost(b.vt, dv, &lv)
             };
             if cu + cv - a.cost - b.cost >= 0 {
@@ -1078,7 +1102,8 @@ impl<'a> LocalSearch<'a> {
             let cu = if jobs_u == 0 {
                 0
             } else {
-                let du = a.cum_dist[iu] + ctx.d(a.locs[iu], b.locs[iv]) + b.cum_dist[iv] - b.cum_dist[1]
+                let du = a.cum_dist[iu] + ctx.d(a.locs[iu], b.locs[iv]) + b.cum_dist[iv]
+                    - b.cum_dist[1]
                     + ctx.d(b.locs[1], a.locs[la]);
                 self.scost(a.vt, du, &lu)
             };

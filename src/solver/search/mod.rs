@@ -148,7 +148,12 @@ fn initial_penalties(inst: &Inst) -> Pen {
     let ut = inst.vts.iter().map(|v| v.ut).max().unwrap_or(0) as f64;
     // As HGS-CVRP (longest arc / largest demand), plus what a truck costs to use, so that
     // overloading one truck is not cheaper than taking another.
-    let fixed = inst.vts.iter().map(|v| v.fixed + inst.vehicle_m).max().unwrap_or(0) as f64;
+    let fixed = inst
+        .vts
+        .iter()
+        .map(|v| v.fixed + inst.vehicle_m)
+        .max()
+        .unwrap_or(0) as f64;
     let arc = inst.max_arc as f64 * (ud + ut) + fixed;
     let mut load = [1.0; D];
     for (d, l) in load.iter_mut().enumerate().take(inst.nd) {
@@ -202,11 +207,8 @@ impl<'a> Hgs<'a> {
         self.ls.load(ind);
         self.ls.run(&mut self.rng);
         let out = Indiv::new(self.inst, self.ls.export());
-        self.feas_hist.push([
-            out.load_feasible(),
-            out.time == 0,
-            out.stream == 0,
-        ]);
+        self.feas_hist
+            .push([out.load_feasible(), out.time == 0, out.stream == 0]);
         if !out.feasible() && self.rng.random_bool(self.cfg.params.repair_probability) {
             let mut p = self.pen;
             for x in &mut p.load {
@@ -405,7 +407,12 @@ impl<'a> Hgs<'a> {
                 );
             }
             if its.is_multiple_of(20) {
-                shared.report(cfg, its - reported, self.best.as_ref().map(|b| b.base), false);
+                shared.report(
+                    cfg,
+                    its - reported,
+                    self.best.as_ref().map(|b| b.base),
+                    false,
+                );
                 reported = its;
             }
             if since_restart >= p.restart_after {
@@ -417,7 +424,12 @@ impl<'a> Hgs<'a> {
         if self.best.is_none() {
             self.last_resort_repair();
         }
-        shared.report(cfg, its - reported, self.best.as_ref().map(|b| b.base), true);
+        shared.report(
+            cfg,
+            its - reported,
+            self.best.as_ref().map(|b| b.base),
+            true,
+        );
         SearchResult {
             best: self.best.take(),
             best_infeasible: self.best_infeasible.take(),

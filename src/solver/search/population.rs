@@ -149,7 +149,7 @@ fn remove_worst(sub: &mut Vec<Indiv>) {
     for (i, x) in sub.iter().enumerate() {
         let clone = x.prox.first().is_some_and(|d| d.0 < 1e-9);
         let key = (clone, x.biased);
-        if key.0 > worst_key.0 || (key.0 == worst_key.0 && key.1 > worst_key.1) {
+        if (key.0 && !worst_key.0) || (key.0 == worst_key.0 && key.1 > worst_key.1) {
             worst = i;
             worst_key = key;
         }

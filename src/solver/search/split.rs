@@ -35,7 +35,12 @@ impl Splitter {
 
     /// Cost of the route tour[i..j] with the reference vehicle (capacity penalised unless
     /// facilities make it a multi-trip day).
-    fn arcs<'a>(inst: &'a Inst, tour: &'a [u32], vt: usize, pen: &'a Pen) -> impl Fn(&Seg) -> i64 + 'a {
+    fn arcs<'a>(
+        inst: &'a Inst,
+        tour: &'a [u32],
+        vt: usize,
+        pen: &'a Pen,
+    ) -> impl Fn(&Seg) -> i64 + 'a {
         move |s: &Seg| {
             let ctx = Ctx::new(inst, vt);
             let closed = ctx.concat(s, &ctx.node(END, vt));
@@ -94,10 +99,10 @@ impl Splitter {
             j = i;
         }
         let slots: usize = (0..inst.vts.len()).map(|v| inst.slots(v)).sum();
-        if cuts.len() > slots {
-            if let Some(c) = self.split_limited(inst, tour, pen, slots) {
-                cuts = c;
-            }
+        if cuts.len() > slots
+            && let Some(c) = self.split_limited(inst, tour, pen, slots)
+        {
+            cuts = c;
         }
         cuts.reverse();
         let routes: Vec<IRoute> = cuts
@@ -178,7 +183,12 @@ pub(crate) fn finish_routes(inst: &Inst, mut routes: Vec<IRoute>, pen: &Pen) -> 
     }
     if inst.has_fac {
         for r in &mut routes {
-            let jobs: Vec<u32> = r.nodes.iter().copied().filter(|&c| c < crate::solver::segment::FAC).collect();
+            let jobs: Vec<u32> = r
+                .nodes
+                .iter()
+                .copied()
+                .filter(|&c| c < crate::solver::segment::FAC)
+                .collect();
             if let Some(n) = place_unloads(inst, r.vt, &jobs) {
                 r.nodes = n;
             }
@@ -294,7 +304,10 @@ pub(crate) fn insert_cheapest(
         Some((_, code, _)) => {
             let v = usize::MAX - code;
             left[v] -= 1;
-            routes.push(IRoute { vt: v, nodes: vec![c] });
+            routes.push(IRoute {
+                vt: v,
+                nodes: vec![c],
+            });
         }
         None => {
             // No compatible truck left: put it on the cheapest compatible route anyway
@@ -303,7 +316,10 @@ pub(crate) fn insert_cheapest(
                 r.nodes.push(c);
             } else {
                 let v = compat.trailing_zeros() as usize;
-                routes.push(IRoute { vt: v.min(inst.vts.len() - 1), nodes: vec![c] });
+                routes.push(IRoute {
+                    vt: v.min(inst.vts.len() - 1),
+                    nodes: vec![c],
+                });
             }
         }
     }

@@ -28,7 +28,13 @@ pub(crate) fn place_unloads(inst: &Inst, vt: usize, jobs: &[u32]) -> Option<Vec<
         }
         c
     };
-    let serv = |j: u32| if ht { v.ut * inst.job_serv[j as usize] } else { 0 };
+    let serv = |j: u32| {
+        if ht {
+            v.ut * inst.job_serv[j as usize]
+        } else {
+            0
+        }
+    };
     let ns = nf + 1; // state nf = at the start depot
     let inf = i64::MAX / 4;
     let mut best = vec![inf; (m + 1) * ns];
