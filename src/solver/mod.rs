@@ -4,7 +4,7 @@
 //! ```
 //! use wasteroute::solver::*;
 //! // A depot (0), two parks (1, 2) and a landfill (3) on a line, 1 km apart.
-//! let pos = [0.0, 1000.0, 2000.0, 3000.0];
+//! let pos = [0.0f64, 1000.0, 2000.0, 3000.0];
 //! let d: Vec<f64> = (0..16).map(|k| (pos[k / 4] - pos[k % 4]).abs()).collect();
 //! let t: Vec<f64> = d.iter().map(|m| m / 10.0).collect(); // 10 m/s
 //! let travel = MatrixTravel::new(4, vec![ProfileMatrix { distance_m: d, duration_s: t }]).unwrap();

@@ -65,12 +65,18 @@ struct LsRoute {
     pre: Vec<Seg>,
     suf: Vec<Seg>,
     cum_dist: Vec<i64>,
+    /// Prefix sums of the reverse arcs (for reversed stretches on asymmetric matrices).
+    cum_rdist: Vec<i64>,
+    cum_time: Vec<i64>,
+    cum_rtime: Vec<i64>,
     cum_load: Vec<Load>,
     cum_jobs: Vec<u32>,
     suf_compat: Vec<u64>,
     n_jobs: usize,
     n_fac: usize,
     cost: i64,
+    /// Penalty part of `cost`.
+    penalty: i64,
     modified: u64,
     tested_swap_star: u64,
     sector: Sector,
@@ -81,6 +87,16 @@ impl LsRoute {
     fn last(&self) -> usize {
         self.nodes.len() - 1
     }
+}
+
+/// Part of a rearranged stretch of a route (intra-route moves).
+#[derive(Clone, Copy, Debug)]
+enum Piece {
+    /// Positions a..=b of the route, in order.
+    Range(usize, usize),
+    /// Positions a..=b, reversed.
+    Rev(usize, usize),
+    Node(u32),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -128,6 +144,9 @@ pub(crate) struct LocalSearch<'a> {
     /// Plain CVRP (one vehicle type, no facilities, no time): moves are priced from arc
     /// lengths and route loads alone, as in HGS-CVRP, without segment concatenation.
     simple: bool,
+    /// All facilities unload at the same rate per tonne (then unload time is fixed per trip
+    /// count and does not depend on how jobs are grouped into trips).
+    uniform_unload: bool,
 }
 
 impl<'a> LocalSearch<'a> {
@@ -187,6 +206,7 @@ impl<'a> LocalSearch<'a> {
             ins_rows: 0,
             swap_star: !inst.has_fac,
             simple: !inst.has_fac && !inst.has_time && inst.vts.len() == 1,
+            uniform_unload: inst.fac_rate.windows(2).all(|w| w[0] == w[1]),
         }
     }
 
@@ -305,6 +325,9 @@ impl<'a> LocalSearch<'a> {
         route.suf.resize(n, Seg::default());
         route.locs.resize(n, 0);
         route.cum_dist.resize(n, 0);
+        route.cum_rdist.resize(n, 0);
+        route.cum_time.resize(n, 0);
+        route.cum_rtime.resize(n, 0);
         route.cum_jobs.resize(n, 0);
         route.cum_load.resize(n, [0; D]);
         route.suf_compat.resize(n + 1, u64::MAX);
@@ -331,6 +354,11 @@ impl<'a> LocalSearch<'a> {
             route.pre[i] = ctx.concat(&route.pre[i - 1], &s);
             route.locs[i] = s.first;
             route.cum_dist[i] = route.cum_dist[i - 1] + ctx.d(route.locs[i - 1], s.first);
+            route.cum_rdist[i] = route.cum_rdist[i - 1] + ctx.d(s.first, route.locs[i - 1]);
+            if inst.has_time {
+                route.cum_time[i] = route.cum_time[i - 1] + ctx.t(route.locs[i - 1], s.first);
+                route.cum_rtime[i] = route.cum_rtime[i - 1] + ctx.t(s.first, route.locs[i - 1]);
+            }
             route.cum_jobs[i] = route.cum_jobs[i - 1] + is_job(c) as u32;
             route.cum_load[i] = route.pre[i].tail;
             if is_job(c) {
@@ -370,6 +398,12 @@ impl<'a> LocalSearch<'a> {
         } else {
             ctx.pen_cost(vt, &route.pre[n - 1], &self.pen)
         };
+        route.penalty = route.cost
+            - if route.n_jobs == 0 {
+                0
+            } else {
+                ctx.base_cost(vt, &route.pre[n - 1])
+            };
         route.modified = self.counter;
     }
 
@@ -575,161 +609,194 @@ impl<'a> LocalSearch<'a> {
 
     // ----- evaluation helpers -------------------------------------------------------------
 
-    /// Cost of route r if the nodes at positions lo..=hi are replaced by `mid`.
-    fn intra_delta(&self, r: usize, lo: usize, hi: usize, mid: &[u32]) -> i64 {
+    /// Change in cost of route r if positions lo..=hi are replaced by `pieces` (ranges of the
+    /// route's own nodes, forward or reversed, or single nodes). Travel changes only at the
+    /// junctions (interior arcs come from prefix sums), so the bound below is O(pieces).
+    fn intra_delta(&self, r: usize, lo: usize, hi: usize, pieces: &[Piece]) -> i64 {
         let route = &self.routes[r];
         let ctx = &self.ctxs[route.vt];
-        if route.n_fac == 0 && !self.inst.has_time {
-            let before = route.cum_dist[hi + 1] - route.cum_dist[lo - 1];
-            let mut prev = route.locs[lo - 1];
-            let mut after = 0;
-            for &c in mid {
-                let l = self.seg(c).first;
-                after += ctx.d(prev, l);
-                prev = l;
+        let v = &self.inst.vts[route.vt];
+        let ht = self.inst.has_time;
+        let (mut dist, mut time) = (0i64, 0i64);
+        let mut prev = route.locs[lo - 1];
+        for p in pieces {
+            let (first, last, d, t) = match *p {
+                Piece::Range(a, b) => (
+                    route.locs[a],
+                    route.locs[b],
+                    route.cum_dist[b] - route.cum_dist[a],
+                    if ht {
+                        route.cum_time[b] - route.cum_time[a]
+                    } else {
+                        0
+                    },
+                ),
+                Piece::Rev(a, b) => (
+                    route.locs[b],
+                    route.locs[a],
+                    route.cum_rdist[b] - route.cum_rdist[a],
+                    if ht {
+                        route.cum_rtime[b] - route.cum_rtime[a]
+                    } else {
+                        0
+                    },
+                ),
+                Piece::Node(c) => {
+                    let l = self.seg(c).first;
+                    (l, l, 0, 0)
+                }
+            };
+            dist += ctx.d(prev, first) + d;
+            if ht {
+                time += ctx.t(prev, first) + t;
             }
-            after += ctx.d(prev, route.locs[hi + 1]);
-            return self.inst.vts[route.vt].ud * (after - before);
+            prev = last;
+        }
+        let nxt = route.locs[hi + 1];
+        dist += ctx.d(prev, nxt) - (route.cum_dist[hi + 1] - route.cum_dist[lo - 1]);
+        if ht {
+            time += ctx.t(prev, nxt) - (route.cum_time[hi + 1] - route.cum_time[lo - 1]);
+        }
+        let travel = v.ud * dist + v.ut * time;
+        if route.n_fac == 0 && !ht {
+            return travel; // loads unchanged on a single trip: exact
+        }
+        // With no time windows and one unload rate only travel and penalties change, and
+        // penalties cannot fall below zero: a move whose travel saving does not exceed the
+        // route's penalty cannot improve. Most candidates stop here.
+        if self.uniform_unload && travel >= route.penalty {
+            return travel;
         }
         let mut s = route.pre[lo - 1];
-        for &c in mid {
-            s = ctx.concat(&s, self.seg(c));
+        for p in pieces {
+            match *p {
+                Piece::Range(a, b) => {
+                    for i in a..=b {
+                        s = ctx.concat(&s, self.seg(route.nodes[i]));
+                    }
+                }
+                Piece::Rev(a, b) => {
+                    for i in (a..=b).rev() {
+                        s = ctx.concat(&s, self.seg(route.nodes[i]));
+                    }
+                }
+                Piece::Node(c) => s = ctx.concat(&s, self.seg(c)),
+            }
         }
         s = ctx.concat(&s, &route.suf[hi + 1]);
         ctx.pen_cost(route.vt, &s, &self.pen) - route.cost
     }
 
-    fn apply_intra(&mut self, r: usize, lo: usize, hi: usize) {
-        let mid = std::mem::take(&mut self.buf);
+    /// Evaluates replacing lo..=hi by `pieces`; applies it if it improves.
+    fn try_intra(&mut self, r: usize, lo: usize, hi: usize, pieces: &[Piece]) -> bool {
+        if hi >= self.routes[r].last() || self.intra_delta(r, lo, hi, pieces) >= 0 {
+            return false;
+        }
+        let mut mid = std::mem::take(&mut self.buf);
+        mid.clear();
+        let nodes = &self.routes[r].nodes;
+        for p in pieces {
+            match *p {
+                Piece::Range(a, b) => mid.extend_from_slice(&nodes[a..=b]),
+                Piece::Rev(a, b) => mid.extend(nodes[a..=b].iter().rev()),
+                Piece::Node(c) => mid.push(c),
+            }
+        }
         self.routes[r].nodes.splice(lo..=hi, mid.iter().copied());
         self.buf = mid;
         self.counter += 1;
         self.update_route(r);
+        true
     }
 
     /// Relocate u (len 1) or u,x (len 2, `rev`: as x,u) after position iv, same route.
     fn intra_relocate(&mut self, r: usize, iu: usize, iv: usize, len: usize, rev: bool) -> bool {
-        let nodes = &self.routes[r].nodes;
-        let mut mid = std::mem::take(&mut self.buf);
-        mid.clear();
-        let moved = |m: &mut Vec<u32>| {
-            if len == 1 {
-                m.push(nodes[iu]);
-            } else if rev {
-                m.push(nodes[iu + 1]);
-                m.push(nodes[iu]);
-            } else {
-                m.push(nodes[iu]);
-                m.push(nodes[iu + 1]);
-            }
+        let moved = if len == 1 {
+            Piece::Range(iu, iu)
+        } else if rev {
+            Piece::Rev(iu, iu + 1)
+        } else {
+            Piece::Range(iu, iu + 1)
         };
-        let (lo, hi);
         if iv > iu {
             if iv < iu + len {
-                self.buf = mid;
                 return false;
             }
-            lo = iu;
-            hi = iv;
-            mid.extend_from_slice(&nodes[iu + len..=iv]);
-            moved(&mut mid);
-        } else {
-            lo = iv + 1;
-            hi = iu + len - 1;
-            moved(&mut mid);
-            mid.extend_from_slice(&nodes[iv + 1..iu]);
-        }
-        if hi >= self.routes[r].last() {
-            self.buf = mid;
-            return false;
-        }
-        let d = self.intra_delta(r, lo, hi, &mid);
-        self.buf = mid;
-        if d < 0 {
-            self.apply_intra(r, lo, hi);
-            true
+            self.try_intra(r, iu, iv, &[Piece::Range(iu + len, iv), moved])
+        } else if iv + 1 < iu {
+            self.try_intra(
+                r,
+                iv + 1,
+                iu + len - 1,
+                &[moved, Piece::Range(iv + 1, iu - 1)],
+            )
         } else {
             false
         }
     }
 
     fn intra_2opt(&mut self, r: usize, iu: usize, iv: usize) -> bool {
-        let mut mid = std::mem::take(&mut self.buf);
-        mid.clear();
-        mid.extend(self.routes[r].nodes[iu + 1..=iv].iter().rev());
-        let d = self.intra_delta(r, iu + 1, iv, &mid);
-        self.buf = mid;
-        if d < 0 {
-            self.apply_intra(r, iu + 1, iv);
-            true
-        } else {
-            false
-        }
+        self.try_intra(r, iu + 1, iv, &[Piece::Rev(iu + 1, iv)])
     }
 
     fn intra_swaps(&mut self, r: usize, iu: usize, iv: usize) -> bool {
         let nodes = &self.routes[r].nodes;
-        let last = nodes.len() - 1;
-        let (u, v) = (nodes[iu], nodes[iv]);
-        let x = nodes[iu + 1];
+        let (v, x) = (nodes[iv], nodes[iu + 1]);
         let y = nodes[iv + 1];
-        let mut cands: [(usize, usize, u8); 3] = [(0, 0, 0); 3];
-        let mut nc = 0;
+        if !is_job(v) {
+            return false;
+        }
+        let gap = |a: usize, b: usize| -> Option<Piece> { (a <= b).then_some(Piece::Range(a, b)) };
+        let build = |parts: [Option<Piece>; 3]| -> ([Piece; 3], usize) {
+            let mut buf = [Piece::Node(0); 3];
+            let mut k = 0;
+            for p in parts.into_iter().flatten() {
+                buf[k] = p;
+                k += 1;
+            }
+            (buf, k)
+        };
         // swap u <-> v
-        if is_job(v) && iu < iv {
-            cands[nc] = (iu, iv, 4);
-            nc += 1;
+        if iu < iv {
+            let (buf, k) = build([
+                Some(Piece::Range(iv, iv)),
+                gap(iu + 1, iv - 1),
+                Some(Piece::Range(iu, iu)),
+            ]);
+            if self.try_intra(r, iu, iv, &buf[..k]) {
+                return true;
+            }
         }
         // swap (u,x) <-> v
-        if is_job(v) && is_job(x) && iv != iu + 1 && iv + 1 < last {
-            cands[nc] = (iu, iv, 5);
-            nc += 1;
+        if is_job(x) && iv != iu + 1 {
+            if iv > iu {
+                let (buf, k) = build([
+                    Some(Piece::Range(iv, iv)),
+                    gap(iu + 2, iv - 1),
+                    Some(Piece::Range(iu, iu + 1)),
+                ]);
+                if self.try_intra(r, iu, iv, &buf[..k]) {
+                    return true;
+                }
+            } else {
+                let (buf, k) = build([
+                    Some(Piece::Range(iu, iu + 1)),
+                    gap(iv + 1, iu - 1),
+                    Some(Piece::Range(iv, iv)),
+                ]);
+                if self.try_intra(r, iv, iu + 1, &buf[..k]) {
+                    return true;
+                }
+            }
         }
         // swap (u,x) <-> (v,y)
-        if is_job(v) && is_job(x) && is_job(y) && iu < iv && iv > iu + 1 {
-            cands[nc] = (iu, iv, 6);
-            nc += 1;
-        }
-        let _ = (u, last);
-        for &(iu, iv, kind) in &cands[..nc] {
-            let nodes = &self.routes[r].nodes;
-            let mut mid = std::mem::take(&mut self.buf);
-            mid.clear();
-            let (lo, hi) = match kind {
-                4 => {
-                    mid.extend_from_slice(&nodes[iu..=iv]);
-                    let k = mid.len() - 1;
-                    mid.swap(0, k);
-                    (iu, iv)
-                }
-                5 => {
-                    if iv > iu {
-                        mid.push(nodes[iv]);
-                        mid.extend_from_slice(&nodes[iu + 2..iv]);
-                        mid.push(nodes[iu]);
-                        mid.push(nodes[iu + 1]);
-                        (iu, iv)
-                    } else {
-                        mid.push(nodes[iu]);
-                        mid.push(nodes[iu + 1]);
-                        mid.extend_from_slice(&nodes[iv + 1..iu]);
-                        mid.push(nodes[iv]);
-                        (iv, iu + 1)
-                    }
-                }
-                _ => {
-                    mid.push(nodes[iv]);
-                    mid.push(nodes[iv + 1]);
-                    mid.extend_from_slice(&nodes[iu + 2..iv]);
-                    mid.push(nodes[iu]);
-                    mid.push(nodes[iu + 1]);
-                    (iu, iv + 1)
-                }
-            };
-            let d = self.intra_delta(r, lo, hi, &mid);
-            self.buf = mid;
-            if d < 0 {
-                self.apply_intra(r, lo, hi);
+        if is_job(x) && is_job(y) && iv > iu + 1 {
+            let (buf, k) = build([
+                Some(Piece::Range(iv, iv + 1)),
+                gap(iu + 2, iv - 1),
+                Some(Piece::Range(iu, iu + 1)),
+            ]);
+            if self.try_intra(r, iu, iv + 1, &buf[..k]) {
                 return true;
             }
         }
