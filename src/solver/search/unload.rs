@@ -135,3 +135,59 @@ pub(crate) fn place_unloads(inst: &Inst, vt: usize, jobs: &[u32]) -> Option<Vec<
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solver::search::individual::route_seg;
+    use crate::solver::segment::Ctx;
+    use crate::solver::segment::tests::small_inst;
+
+    /// Every way to place unloads (none or one of each facility after each job; one at the end).
+    fn brute(inst: &Inst, jobs: &[u32]) -> Option<i64> {
+        let ctx = Ctx::new(inst, 0);
+        let m = jobs.len();
+        let opts = inst.nf as u32 + 1;
+        let mut best: Option<i64> = None;
+        let total = (opts as u64).pow(m as u32 - 1) * inst.nf as u64;
+        for mut k in 0..total {
+            let mut nodes = Vec::new();
+            for (i, &j) in jobs.iter().enumerate() {
+                nodes.push(j);
+                let f = if i + 1 == m {
+                    let f = (k % inst.nf as u64) as u32;
+                    k /= inst.nf as u64;
+                    f + 1
+                } else {
+                    let f = (k % opts as u64) as u32;
+                    k /= opts as u64;
+                    f
+                };
+                if f > 0 {
+                    nodes.push(FAC + f - 1);
+                }
+            }
+            let s = route_seg(&ctx, 0, &nodes);
+            let v = ctx.violations(0, &s);
+            if v.excess.iter().all(|&e| e == 0) && v.stream == 0 {
+                let c = ctx.base_cost(0, &s);
+                if best.is_none_or(|b| c < b) {
+                    best = Some(c);
+                }
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn unload_placement_is_optimal_for_the_order() {
+        for seed in 0..25 {
+            let (inst, ..) = small_inst(seed, 7);
+            let jobs: Vec<u32> = (0..inst.nj as u32).collect();
+            let ctx = Ctx::new(&inst, 0);
+            let dp =
+                place_unloads(&inst, 0, &jobs).map(|n| ctx.base_cost(0, &route_seg(&ctx, 0, &n)));
+            assert_eq!(dp, brute(&inst, &jobs), "seed {seed}");
+        }
+    }
+}
