@@ -411,3 +411,60 @@ fn checker_catches_broken_plans() {
     r.stops.remove(k);
     assert!(check(&p, &t, &s).is_err());
 }
+
+#[test]
+fn empty_day_and_all_unreachable_give_empty_plans() {
+    let (mut p, t) = random_instance(
+        11,
+        &Shape {
+            jobs: 3,
+            facilities: 1,
+            ..Default::default()
+        },
+    );
+    let none = Problem {
+        jobs: vec![],
+        ..p.clone()
+    };
+    let s = solve_checked(&none, &t, &iterations(5, 1, 1));
+    assert!(s.routes.is_empty() && s.unassigned.is_empty() && s.cost == 0.0);
+    // Every park needs a skill no truck has.
+    for j in &mut p.jobs {
+        j.skills = vec!["submarine".into()];
+    }
+    let s = solve_checked(&p, &t, &iterations(5, 1, 1));
+    assert!(s.routes.is_empty());
+    assert_eq!(s.unassigned.len(), 3);
+}
+
+#[test]
+fn time_limit_and_stall_stop_the_search() {
+    let (p, t) = random_instance(
+        12,
+        &Shape {
+            jobs: 40,
+            trucks_per_type: 20,
+            ..Default::default()
+        },
+    );
+    let cfg = SolveConfig {
+        time_limit: Some(std::time::Duration::from_millis(300)),
+        ..Default::default()
+    };
+    let out = solve(&p, &t, &cfg).unwrap();
+    assert!(out.stats.seconds < 3.0, "{}", out.stats.seconds);
+    check(&p, &t, &out.solution).unwrap();
+    let cfg = SolveConfig {
+        time_limit: None,
+        max_stall: Some(50),
+        ..Default::default()
+    };
+    let out = solve(&p, &t, &cfg).unwrap();
+    check(&p, &t, &out.solution).unwrap();
+    let progress = std::sync::Mutex::new(Vec::new());
+    let cb = |pr: &Progress| progress.lock().unwrap().push(pr.best_cost);
+    let cfg = iterations(200, 1, 2);
+    solve_with(&p, &t, &cfg, None, Some(&cb)).unwrap();
+    let seen = progress.lock().unwrap();
+    assert!(!seen.is_empty() && seen.last().unwrap().is_some());
+}
