@@ -8,6 +8,9 @@
 //! solver   jobs, vehicles, facilities + a travel-cost matrix -> routes with disposal trips
 //! ```
 //!
+//! `bench` reads public benchmark instances (CVRPLIB) into solver problems, for
+//! `wasteroute bench`.
+//!
 //! Each stage has its own error enum, folded into [`Error`].
 
 pub mod bench;
