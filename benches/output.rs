@@ -31,7 +31,14 @@ fn case(name: &'static str, map: &Path, week: SyntheticWeek, goal_s: f64) -> Cas
     let plan = synthetic_week(&week);
     let t = Instant::now();
     let area = output::plan_area(&plan, 2000.0).expect("plan has sites");
-    let data = osm::load(map, &LoadOptions { bbox: Some(area), ..Default::default() }).expect("map loads");
+    let data = osm::load(
+        map,
+        &LoadOptions {
+            bbox: Some(area),
+            ..Default::default()
+        },
+    )
+    .expect("map loads");
     let credit = output::map_credit(map).expect("map header");
     let background = Background::from_osm(&data, &area, credit);
     Case {

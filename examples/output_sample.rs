@@ -21,7 +21,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The background: the roads around the plan (2 km margin) from the demo map.
     let map = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("maps/cixi/cixi-demo.osm.pbf");
     let area = output::plan_area(&plan, 2000.0).ok_or("the plan has no sites")?;
-    let data = osm::load(&map, &LoadOptions { bbox: Some(area), ..Default::default() })?;
+    let data = osm::load(
+        &map,
+        &LoadOptions {
+            bbox: Some(area),
+            ..Default::default()
+        },
+    )?;
     let background = Background::from_osm(&data, &area, output::map_credit(&map)?);
 
     let written = output::write_all(&plan, Some(&background), &out, &OutputOptions::default())?;

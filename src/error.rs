@@ -14,6 +14,10 @@ pub enum Error {
     Output(#[from] crate::output::OutputError),
     #[error(transparent)]
     Network(#[from] crate::network::NetworkError),
+    #[error(transparent)]
+    Solver(#[from] crate::solver::SolverError),
+    #[error(transparent)]
+    Bench(#[from] crate::bench::BenchError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

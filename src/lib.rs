@@ -6,6 +6,7 @@
 //! osm      .osm.pbf -> highway ways, their nodes, turn restrictions (+ a PBF writer)
 //! network  ways + vehicle profile -> road graph -> snapped sites -> distance/time matrices, routes
 //! scenario the dispatcher's files (TOML + parks CSV) -> a validated scenario
+//! bench    public benchmark files (CVRPLIB, ...) -> solver problems, gaps to best-known costs
 //! solver   jobs, vehicles, facilities + a travel-cost matrix -> routes with disposal trips
 //! plan     a solved week as data: days, routes, stops, times, loads, road geometry, KPIs
 //! output   plan -> plan.json, routes.csv, GeoJSON, GPX, stop lists, PNG/SVG maps, report.html
@@ -43,8 +44,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! `bench` reads public benchmark instances (CVRPLIB) into solver problems, for
+//! `wasteroute bench`.
+//!
 //! Each stage has its own error enum, folded into [`Error`].
 
+pub mod bench;
 pub mod error;
 pub mod network;
 pub mod osm;

@@ -23,6 +23,9 @@ enum Command {
     Render(cli::render::RenderArgs),
     Inspect(cli::inspect::InspectArgs),
     Matrix(cli::matrix::MatrixArgs),
+    /// Solve public benchmark instances and report the gap to their best-known solutions.
+    #[command(subcommand)]
+    Bench(cli::bench::BenchCommand),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
         Command::Render(args) => cli::render::run(args),
         Command::Inspect(args) => cli::inspect::run(args),
         Command::Matrix(args) => cli::matrix::run(args),
+        Command::Bench(cmd) => cli::bench::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

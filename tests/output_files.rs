@@ -17,7 +17,14 @@ fn demo_map() -> PathBuf {
 
 fn background(plan: &WeekPlan) -> Background {
     let area = output::plan_area(plan, 2000.0).unwrap();
-    let data = osm::load(demo_map(), &LoadOptions { bbox: Some(area), ..Default::default() }).unwrap();
+    let data = osm::load(
+        demo_map(),
+        &LoadOptions {
+            bbox: Some(area),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     Background::from_osm(&data, &area, output::map_credit(&demo_map()).unwrap())
 }
 

@@ -1,7 +1,8 @@
 //! Subcommands of the `wasteroute` binary: each parses its arguments, calls the library, prints.
 
-pub mod demo_map;
-pub mod render;
+pub mod bench;
 pub mod common;
+pub mod demo_map;
 pub mod inspect;
 pub mod matrix;
+pub mod render;

@@ -152,8 +152,14 @@ fn load_background(path: &Path, plan: &wasteroute::plan::WeekPlan) -> anyhow::Re
     let area = output::plan_area(plan, 2000.0)
         .context("the plan has no sites, so there is no area to draw")?;
     let credit = output::map_credit(path)?;
-    let data = osm::load(path, &LoadOptions { bbox: Some(area), ..Default::default() })
-        .with_context(|| format!("loading the road map {}", path.display()))?;
+    let data = osm::load(
+        path,
+        &LoadOptions {
+            bbox: Some(area),
+            ..Default::default()
+        },
+    )
+    .with_context(|| format!("loading the road map {}", path.display()))?;
     let bg = Background::from_osm(&data, &area, credit);
     println!(
         "road background {}: {} lines in {:.1} s",

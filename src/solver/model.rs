@@ -1,0 +1,437 @@
+//! The routing model for one day of collection: jobs, vehicle types, disposal facilities and
+//! settings. Plain data (serde), validated as a whole by [`Problem::validate`].
+//!
+//! Locations are indices into a [`TravelCosts`](super::TravelCosts) matrix; the model never sees
+//! the map. Amounts are integers in the unit of their dimension (e.g. kg, litres).
+
+use serde::{Deserialize, Serialize};
+
+use super::error::{InputProblem, SolverError};
+use super::travel::TravelCosts;
+
+/// The most capacity dimensions a problem may have (e.g. kg, litres and bins).
+pub const MAX_DIMS: usize = 3;
+/// The most waste streams, vehicle types and distinct skills (each is a bit in a 64-bit mask).
+pub const MAX_STREAMS: usize = 64;
+
+macro_rules! id_type {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub u32);
+        impl $name {
+            /// The index into the problem's list.
+            pub fn ix(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+id_type!(
+    /// Index of a job in [`Problem::jobs`].
+    JobId
+);
+id_type!(
+    /// Index of a vehicle type in [`Problem::vehicle_types`].
+    VehicleTypeId
+);
+id_type!(
+    /// Index of a disposal facility in [`Problem::facilities`].
+    FacilityId
+);
+id_type!(
+    /// Index of a waste stream in [`Problem::streams`].
+    StreamId
+);
+id_type!(
+    /// Index of a location in the travel-cost matrices.
+    LocationId
+);
+id_type!(
+    /// Index of a travel profile (one distance/duration matrix pair, e.g. per truck size).
+    ProfileId
+);
+
+/// One capacity dimension, e.g. `{ name: "mass", unit: "kg" }`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dimension {
+    pub name: String,
+    pub unit: String,
+}
+
+/// A collection at a site.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Job {
+    /// Shown in plans and errors (e.g. the park's name).
+    pub name: String,
+    pub location: LocationId,
+    /// Amount to collect, one integer per [`Problem::dimensions`] entry, in that unit.
+    pub amount: Vec<i64>,
+    pub stream: StreamId,
+    /// Fixed service time per visit (s).
+    #[serde(default)]
+    pub service_s: f64,
+    /// Extra service time per tonne collected (s/t); needs [`Problem::mass_dimension`].
+    #[serde(default)]
+    pub service_s_per_t: f64,
+    /// Skills a vehicle must have to serve this job (e.g. "crane", "hazmat").
+    #[serde(default)]
+    pub skills: Vec<String>,
+}
+
+/// A kind of truck, and how many of it are available.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VehicleType {
+    pub name: String,
+    /// How many trucks of this type may be used.
+    pub count: u32,
+    pub start: LocationId,
+    pub end: LocationId,
+    /// Capacity per dimension (same units as job amounts).
+    pub capacity: Vec<i64>,
+    /// Waste streams this truck may carry; `None` = all.
+    #[serde(default)]
+    pub streams: Option<Vec<StreamId>>,
+    #[serde(default)]
+    pub skills: Vec<String>,
+    /// Which distance/duration matrices this truck uses.
+    #[serde(default = "default_profile")]
+    pub profile: ProfileId,
+    /// Cost per truck used (currency units).
+    #[serde(default)]
+    pub fixed_cost: f64,
+    #[serde(default)]
+    pub cost_per_km: f64,
+    /// Cost per hour of route duration (travel, service, unloading).
+    #[serde(default)]
+    pub cost_per_hour: f64,
+    /// Maximum route duration (s): travel + service + unloading. A CVRPLIB `DISTANCE` limit maps
+    /// here (with durations equal to distances); issue 4 adds shifts on top.
+    #[serde(default)]
+    pub max_duration_s: Option<f64>,
+}
+
+fn default_profile() -> ProfileId {
+    ProfileId(0)
+}
+
+/// A disposal site (landfill, incinerator, transfer station) where trucks unload.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Facility {
+    pub name: String,
+    pub location: LocationId,
+    /// Waste streams accepted here.
+    pub streams: Vec<StreamId>,
+    /// Fixed unload time per visit (s).
+    #[serde(default)]
+    pub unload_s: f64,
+    /// Extra unload time per tonne unloaded (s/t); needs [`Problem::mass_dimension`].
+    #[serde(default)]
+    pub unload_s_per_t: f64,
+}
+
+/// What the search minimises.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Objective {
+    /// Total cost: fixed + distance + time.
+    #[default]
+    MinCost,
+    /// Fewest trucks first, then total cost (lexicographic).
+    FewestVehiclesFirst,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Trucks end the day empty: the last trip unloads at a facility before the depot.
+    /// Without facilities, the depot itself is where trucks unload.
+    pub return_empty: bool,
+    pub objective: Objective,
+    /// Distances are rounded to multiples of this for the search (1 m for road matrices;
+    /// 0.001 for benchmark sets with unrounded Euclidean distances). Reported costs are exact.
+    pub distance_resolution_m: f64,
+    /// Durations are rounded to multiples of this for the search (s).
+    pub time_resolution_s: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            return_empty: true,
+            objective: Objective::MinCost,
+            distance_resolution_m: 1.0,
+            time_resolution_s: 1.0,
+        }
+    }
+}
+
+/// One day of collection: what to collect, with which trucks, and where to unload.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Problem {
+    /// Capacity dimensions (1 to [`MAX_DIMS`]), e.g. kg and litres.
+    pub dimensions: Vec<Dimension>,
+    /// Which dimension is mass in kg (for per-tonne service and unload times).
+    #[serde(default)]
+    pub mass_dimension: Option<usize>,
+    /// Waste stream names, e.g. "general", "hazardous".
+    pub streams: Vec<String>,
+    pub jobs: Vec<Job>,
+    pub vehicle_types: Vec<VehicleType>,
+    /// Disposal facilities. With none, trucks unload at their end depot (plain CVRP).
+    #[serde(default)]
+    pub facilities: Vec<Facility>,
+    #[serde(default)]
+    pub settings: Settings,
+}
+
+fn bad_time(v: f64) -> bool {
+    !v.is_finite() || v < 0.0
+}
+
+impl Problem {
+    /// Checks the whole problem against itself and the travel matrices; reports every problem
+    /// found at once, each naming the item.
+    pub fn validate(&self, travel: &dyn TravelCosts) -> Result<(), SolverError> {
+        let mut errs: Vec<InputProblem> = Vec::new();
+        let mut err = |item: String, what: String| errs.push(InputProblem { item, what });
+        let nd = self.dimensions.len();
+        let nloc = travel.num_locations();
+        let nprof = travel.num_profiles();
+        if nd == 0 || nd > MAX_DIMS {
+            err(
+                "dimensions".into(),
+                format!("{nd} capacity dimensions given; give 1 to {MAX_DIMS} (e.g. kg, litres)"),
+            );
+        }
+        if let Some(m) = self.mass_dimension
+            && m >= nd
+        {
+            err(
+                "mass_dimension".into(),
+                format!("{m} is not a dimension index (there are {nd})"),
+            );
+        }
+        if self.streams.is_empty() || self.streams.len() > MAX_STREAMS {
+            err(
+                "streams".into(),
+                format!(
+                    "{} waste streams given; give 1 to {MAX_STREAMS}",
+                    self.streams.len()
+                ),
+            );
+        }
+        let ns = self.streams.len() as u32;
+        let s = &self.settings;
+        if !(s.distance_resolution_m.is_finite() && s.distance_resolution_m > 0.0) {
+            err(
+                "settings.distance_resolution_m".into(),
+                format!("{} must be a positive number", s.distance_resolution_m),
+            );
+        }
+        if !(s.time_resolution_s.is_finite() && s.time_resolution_s > 0.0) {
+            err(
+                "settings.time_resolution_s".into(),
+                format!("{} must be a positive number", s.time_resolution_s),
+            );
+        }
+        let needs_mass = self.jobs.iter().any(|j| j.service_s_per_t != 0.0)
+            || self.facilities.iter().any(|f| f.unload_s_per_t != 0.0);
+        if needs_mass && self.mass_dimension.is_none() {
+            err(
+                "mass_dimension".into(),
+                "per-tonne service or unload times are given but no dimension is marked as mass (kg)"
+                    .into(),
+            );
+        }
+        for (i, j) in self.jobs.iter().enumerate() {
+            let item = format!("job '{}' (#{i})", j.name);
+            if j.location.ix() >= nloc {
+                err(
+                    item.clone(),
+                    format!(
+                        "location {} is outside the travel matrix ({nloc} locations)",
+                        j.location.0
+                    ),
+                );
+            }
+            if j.amount.len() != nd {
+                err(
+                    item.clone(),
+                    format!(
+                        "has {} amounts but the problem has {nd} dimensions",
+                        j.amount.len()
+                    ),
+                );
+            }
+            for (d, &a) in j.amount.iter().enumerate() {
+                let dim = self.dimensions.get(d).map_or("?", |d| d.unit.as_str());
+                if a < 0 {
+                    err(
+                        item.clone(),
+                        format!("amount {a} {dim} is negative; amounts are what is collected"),
+                    );
+                } else if a > 1_000_000_000 {
+                    err(
+                        item.clone(),
+                        format!("amount {a} {dim} is implausibly large (over 10^9)"),
+                    );
+                }
+            }
+            if j.stream.0 >= ns {
+                err(
+                    item.clone(),
+                    format!("stream {} does not exist ({ns} streams)", j.stream.0),
+                );
+            }
+            if bad_time(j.service_s) || bad_time(j.service_s_per_t) {
+                err(
+                    item.clone(),
+                    "service times must be finite and not negative".into(),
+                );
+            }
+        }
+        if self.vehicle_types.is_empty() || self.vehicle_types.len() > MAX_STREAMS {
+            err(
+                "vehicle_types".into(),
+                format!(
+                    "{} vehicle types given; give 1 to {MAX_STREAMS}",
+                    self.vehicle_types.len()
+                ),
+            );
+        } else if self.vehicle_types.iter().all(|v| v.count == 0) {
+            err(
+                "vehicle_types".into(),
+                "zero vehicles: every vehicle type has count 0; give at least one truck".into(),
+            );
+        }
+        for (i, v) in self.vehicle_types.iter().enumerate() {
+            let item = format!("vehicle type '{}' (#{i})", v.name);
+            for (what, l) in [("start", v.start), ("end", v.end)] {
+                if l.ix() >= nloc {
+                    err(
+                        item.clone(),
+                        format!("{what} location {} is outside the travel matrix", l.0),
+                    );
+                }
+            }
+            if v.profile.ix() >= nprof {
+                err(
+                    item.clone(),
+                    format!(
+                        "travel profile {} does not exist ({nprof} profiles)",
+                        v.profile.0
+                    ),
+                );
+            }
+            if v.capacity.len() != nd {
+                err(
+                    item.clone(),
+                    format!(
+                        "has {} capacities but the problem has {nd} dimensions",
+                        v.capacity.len()
+                    ),
+                );
+            }
+            if v.capacity
+                .iter()
+                .any(|&c| !(0..=1_000_000_000).contains(&c))
+            {
+                err(item.clone(), "capacities must be between 0 and 10^9".into());
+            }
+            if let Some(st) = &v.streams
+                && let Some(bad) = st.iter().find(|s| s.0 >= ns)
+            {
+                err(item.clone(), format!("stream {} does not exist", bad.0));
+            }
+            for (what, c) in [
+                ("fixed_cost", v.fixed_cost),
+                ("cost_per_km", v.cost_per_km),
+                ("cost_per_hour", v.cost_per_hour),
+            ] {
+                if !c.is_finite() || c < 0.0 {
+                    err(
+                        item.clone(),
+                        format!("{what} = {c} must be finite and not negative"),
+                    );
+                }
+            }
+            if let Some(m) = v.max_duration_s
+                && bad_time(m)
+            {
+                err(
+                    item.clone(),
+                    format!("max_duration_s = {m} must be finite and not negative"),
+                );
+            }
+        }
+        let mut skills: Vec<&str> = self
+            .jobs
+            .iter()
+            .flat_map(|j| j.skills.iter())
+            .chain(self.vehicle_types.iter().flat_map(|v| v.skills.iter()))
+            .map(String::as_str)
+            .collect();
+        skills.sort_unstable();
+        skills.dedup();
+        if skills.len() > MAX_STREAMS {
+            err(
+                "skills".into(),
+                format!("{} distinct skills; at most {MAX_STREAMS}", skills.len()),
+            );
+        }
+        for (i, f) in self.facilities.iter().enumerate() {
+            let item = format!("facility '{}' (#{i})", f.name);
+            if f.location.ix() >= nloc {
+                err(
+                    item.clone(),
+                    format!("location {} is outside the travel matrix", f.location.0),
+                );
+            }
+            if let Some(bad) = f.streams.iter().find(|s| s.0 >= ns) {
+                err(item.clone(), format!("stream {} does not exist", bad.0));
+            }
+            if bad_time(f.unload_s) || bad_time(f.unload_s_per_t) {
+                err(
+                    item.clone(),
+                    "unload times must be finite and not negative".into(),
+                );
+            }
+        }
+        if !self.facilities.is_empty() {
+            for (si, name) in self.streams.iter().enumerate() {
+                let used: Vec<&str> = self
+                    .jobs
+                    .iter()
+                    .filter(|j| j.stream.ix() == si)
+                    .map(|j| j.name.as_str())
+                    .collect();
+                let accepted = self
+                    .facilities
+                    .iter()
+                    .any(|f| f.streams.iter().any(|s| s.ix() == si));
+                if !used.is_empty() && !accepted {
+                    err(
+                        format!("stream '{name}' (#{si})"),
+                        format!(
+                            "no facility accepts it, yet {} job(s) produce it (first: '{}'); add it to a facility's streams",
+                            used.len(),
+                            used[0]
+                        ),
+                    );
+                }
+            }
+        }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(SolverError::Invalid(errs))
+        }
+    }
+}

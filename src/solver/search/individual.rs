@@ -1,0 +1,133 @@
+//! A solution inside the search: routes of job (and facility) codes per vehicle type, its cost
+//! and violations, its giant tour (for crossover) and neighbour arrays (for broken-pairs
+//! distance).
+
+use crate::solver::instance::{D, Inst, NONE};
+use crate::solver::segment::{Ctx, END, Pen, START, Seg, is_job};
+
+#[derive(Clone, Debug)]
+pub(crate) struct IRoute {
+    pub vt: usize,
+    /// Jobs and facility visits, without the depots.
+    pub nodes: Vec<u32>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Indiv {
+    pub routes: Vec<IRoute>,
+    /// Cost without penalties (internal units; includes the fewest-vehicles term).
+    pub base: i64,
+    pub excess: [i64; D],
+    pub time: i64,
+    pub stream: i64,
+    pub unreachable: bool,
+    pub succ: Vec<u32>,
+    pub pred: Vec<u32>,
+    pub tour: Vec<u32>,
+    /// Set by the population.
+    pub biased: f64,
+    pub id: u64,
+    pub prox: Vec<(f64, u64)>,
+}
+
+pub(crate) fn route_seg(ctx: &Ctx, vt: usize, nodes: &[u32]) -> Seg {
+    let mut s = ctx.node(START, vt);
+    for &c in nodes {
+        s = ctx.concat(&s, &ctx.node(c, vt));
+    }
+    ctx.concat(&s, &ctx.node(END, vt))
+}
+
+impl Indiv {
+    pub fn new(inst: &Inst, mut routes: Vec<IRoute>) -> Indiv {
+        routes.retain(|r| r.nodes.iter().any(|&c| is_job(c)));
+        let mut ind = Indiv {
+            routes,
+            base: 0,
+            excess: [0; D],
+            time: 0,
+            stream: 0,
+            unreachable: false,
+            succ: vec![NONE; inst.nj],
+            pred: vec![NONE; inst.nj],
+            tour: Vec::with_capacity(inst.nj),
+            biased: 0.0,
+            id: 0,
+            prox: Vec::new(),
+        };
+        ind.evaluate(inst);
+        ind
+    }
+
+    pub fn evaluate(&mut self, inst: &Inst) {
+        self.base = 0;
+        self.excess = [0; D];
+        self.time = 0;
+        self.stream = 0;
+        self.unreachable = false;
+        self.tour.clear();
+        for r in &self.routes {
+            let ctx = Ctx::new(inst, r.vt);
+            let s = route_seg(&ctx, r.vt, &r.nodes);
+            let v = ctx.violations(r.vt, &s);
+            self.base += ctx.base_cost(r.vt, &s);
+            for d in 0..D {
+                self.excess[d] += v.excess[d];
+            }
+            self.time += v.time;
+            self.stream += v.stream;
+            self.unreachable |= v.unreachable;
+            let mut prev = NONE;
+            for &c in r.nodes.iter().filter(|&&c| is_job(c)) {
+                self.tour.push(c);
+                self.pred[c as usize] = prev;
+                if prev != NONE {
+                    self.succ[prev as usize] = c;
+                }
+                prev = c;
+            }
+            if prev != NONE {
+                self.succ[prev as usize] = NONE;
+            }
+        }
+    }
+
+    pub fn feasible(&self) -> bool {
+        self.excess.iter().all(|&e| e == 0)
+            && self.time == 0
+            && self.stream == 0
+            && !self.unreachable
+    }
+
+    pub fn load_feasible(&self) -> bool {
+        self.excess.iter().all(|&e| e == 0)
+    }
+
+    pub fn pen_cost(&self, pen: &Pen) -> i64 {
+        let mut p = pen.tw * self.time as f64 + pen.stream * self.stream as f64;
+        for d in 0..D {
+            p += pen.load[d] * self.excess[d] as f64;
+        }
+        self.base + p as i64
+    }
+
+    /// Broken-pairs distance in [0, 1] (Prins 2004; as in HGS-CVRP).
+    pub fn broken_pairs(&self, other: &Indiv) -> f64 {
+        let n = self.succ.len();
+        if n == 0 {
+            return 0.0;
+        }
+        let mut diff = 0usize;
+        for j in 0..n {
+            let (s1, p1) = (self.succ[j], self.pred[j]);
+            let (s2, p2) = (other.succ[j], other.pred[j]);
+            if s1 != s2 && s1 != p2 {
+                diff += 1;
+            }
+            if p1 == NONE && p2 != NONE && s2 != NONE {
+                diff += 1;
+            }
+        }
+        diff as f64 / n as f64
+    }
+}

@@ -1,0 +1,1475 @@
+//! Local search on granular neighbourhoods (Toth & Vigo 2003; as in HGS-CVRP, Vidal 2022):
+//! relocate (1, 2, 2 reversed), swap (1-1, 2-1, 2-2), 2-opt, 2-opt* (both forms) and SWAP*,
+//! first improvement on penalised cost. Every inter-route move is evaluated in O(1) by
+//! concatenating cached prefix/suffix segments with the moved node segments; intra-route moves
+//! in O(span). Facility visits are route nodes (trip boundaries); after the moves converge, each
+//! changed route's unload visits are re-placed optimally for its order (`unload`), and the
+//! search goes on until neither improves.
+
+use rand::seq::SliceRandom;
+use rand::{Rng, RngExt};
+
+use crate::solver::instance::{D, Inst, Load, NONE};
+use crate::solver::segment::{Ctx, END, FAC, Pen, START, Seg, is_job};
+
+use super::individual::{IRoute, Indiv};
+use super::unload::place_unloads;
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Sector {
+    start: i32,
+    end: i32,
+    empty: bool,
+}
+
+const ANG: i32 = 65536;
+
+fn pmod(x: i32) -> i32 {
+    x.rem_euclid(ANG)
+}
+
+impl Sector {
+    fn reset(&mut self) {
+        self.empty = true;
+    }
+    fn extend(&mut self, a: i32) {
+        if self.empty {
+            self.start = a;
+            self.end = a;
+            self.empty = false;
+            return;
+        }
+        if pmod(a - self.start) <= pmod(self.end - self.start) {
+            return;
+        }
+        if pmod(a - self.end) <= pmod(self.start - a) {
+            self.end = a;
+        } else {
+            self.start = a;
+        }
+    }
+    fn overlap(&self, o: &Sector) -> bool {
+        if self.empty || o.empty {
+            return false;
+        }
+        pmod(o.start - self.start) <= pmod(self.end - self.start)
+            || pmod(self.start - o.start) <= pmod(o.end - o.start)
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+struct LsRoute {
+    vt: usize,
+    nodes: Vec<u32>,
+    locs: Vec<u32>,
+    pre: Vec<Seg>,
+    suf: Vec<Seg>,
+    cum_dist: Vec<i64>,
+    /// Prefix sums of the reverse arcs (for reversed stretches on asymmetric matrices).
+    cum_rdist: Vec<i64>,
+    cum_time: Vec<i64>,
+    cum_rtime: Vec<i64>,
+    cum_load: Vec<Load>,
+    cum_jobs: Vec<u32>,
+    suf_compat: Vec<u64>,
+    n_jobs: usize,
+    n_fac: usize,
+    cost: i64,
+    /// Penalty part of `cost`.
+    penalty: i64,
+    modified: u64,
+    tested_swap_star: u64,
+    sector: Sector,
+    load: Load,
+}
+
+impl LsRoute {
+    fn last(&self) -> usize {
+        self.nodes.len() - 1
+    }
+}
+
+/// Part of a rearranged stretch of a route (intra-route moves).
+#[derive(Clone, Copy, Debug)]
+enum Piece {
+    /// Positions a..=b of the route, in order.
+    Range(usize, usize),
+    /// Positions a..=b, reversed.
+    Rev(usize, usize),
+    Node(u32),
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Top3 {
+    cost: [i64; 3],
+    after: [u32; 3],
+    when: u64,
+}
+
+const BIG: i64 = i64::MAX / 8;
+
+impl Default for Top3 {
+    fn default() -> Self {
+        Top3 {
+            cost: [BIG; 3],
+            after: [NONE; 3],
+            when: u64::MAX,
+        }
+    }
+}
+
+pub(crate) struct LocalSearch<'a> {
+    inst: &'a Inst,
+    ctxs: Vec<Ctx<'a>>,
+    pub pen: Pen,
+    routes: Vec<LsRoute>,
+    route_of: Vec<u32>,
+    pos_of: Vec<u32>,
+    tested: Vec<u64>,
+    counter: u64,
+    order: Vec<u32>,
+    buf: Vec<u32>,
+    neighbours: Vec<Vec<u32>>,
+    job_seg: Vec<Seg>,
+    fac_seg: Vec<Seg>,
+    vt_end_seg: Vec<Seg>,
+    vt_start_seg: Vec<Seg>,
+    slots_left: Vec<usize>,
+    angle: Vec<i32>,
+    use_sectors: bool,
+    symmetric: bool,
+    ins_cache: Vec<Top3>,
+    ins_rows: usize,
+    swap_star: bool,
+    /// Plain CVRP (one vehicle type, no facilities, no time): moves are priced from arc
+    /// lengths and route loads alone, as in HGS-CVRP, without segment concatenation.
+    simple: bool,
+    /// All facilities unload at the same rate per tonne (then unload time is fixed per trip
+    /// count and does not depend on how jobs are grouped into trips).
+    uniform_unload: bool,
+}
+
+impl<'a> LocalSearch<'a> {
+    pub fn new(inst: &'a Inst) -> Self {
+        let ctxs: Vec<Ctx> = (0..inst.vts.len()).map(|v| Ctx::new(inst, v)).collect();
+        let job_seg = (0..inst.nj as u32).map(|j| ctxs[0].node(j, 0)).collect();
+        let fac_seg = (0..inst.nf as u32)
+            .map(|f| ctxs[0].node(FAC + f, 0))
+            .collect();
+        let vt_start_seg = (0..inst.vts.len())
+            .map(|v| ctxs[v].node(START, v))
+            .collect();
+        let vt_end_seg = (0..inst.vts.len()).map(|v| ctxs[v].node(END, v)).collect();
+        let (angle, use_sectors) = match &inst.coords {
+            Some(c) => {
+                let (dx, dy) = c[inst.vts[0].start as usize];
+                let a = (0..inst.nj)
+                    .map(|j| {
+                        let (x, y) = c[inst.job_loc[j] as usize];
+                        let t = (y - dy).atan2(x - dx);
+                        pmod((32768.0 * t / std::f64::consts::PI) as i32)
+                    })
+                    .collect();
+                (a, true)
+            }
+            None => (vec![0; inst.nj], false),
+        };
+        let symmetric = inst.dist.iter().all(|m| {
+            let n = inst.nloc;
+            (0..n).all(|a| (0..a).all(|b| m[a * n + b] == m[b * n + a]))
+        });
+        LocalSearch {
+            inst,
+            ctxs,
+            pen: Pen {
+                load: [1.0; D],
+                tw: 1.0,
+                stream: 1.0,
+            },
+            routes: Vec::new(),
+            route_of: vec![NONE; inst.nj],
+            pos_of: vec![0; inst.nj],
+            tested: vec![0; inst.nj],
+            counter: 1,
+            order: (0..inst.nj as u32).collect(),
+            buf: Vec::new(),
+            neighbours: inst.neighbours.clone(),
+            job_seg,
+            fac_seg,
+            vt_end_seg,
+            vt_start_seg,
+            slots_left: Vec::new(),
+            angle,
+            use_sectors,
+            symmetric,
+            ins_cache: Vec::new(),
+            ins_rows: 0,
+            swap_star: !inst.has_fac,
+            simple: !inst.has_fac && !inst.has_time && inst.vts.len() == 1,
+            uniform_unload: inst.fac_rate.windows(2).all(|w| w[0] == w[1]),
+        }
+    }
+
+    #[inline]
+    fn seg(&self, code: u32) -> &Seg {
+        if is_job(code) {
+            &self.job_seg[code as usize]
+        } else {
+            &self.fac_seg[(code - FAC) as usize]
+        }
+    }
+
+    #[inline]
+    fn cat(&self, r: usize, a: &Seg, b: &Seg) -> Seg {
+        self.ctxs[self.routes[r].vt].concat(a, b)
+    }
+
+    #[inline]
+    fn cost(&self, r: usize, s: &Seg) -> i64 {
+        let vt = self.routes[r].vt;
+        if self.simple {
+            return self.scost(vt, s.dist, &s.tail);
+        }
+        self.ctxs[vt].pen_cost(vt, s, &self.pen)
+    }
+
+    /// Penalised cost of a non-empty plain-CVRP route from its distance and load (the same
+    /// arithmetic as `Ctx::pen_cost` for such routes, so the two always agree).
+    #[inline]
+    fn scost(&self, vt: usize, dist: i64, load: &Load) -> i64 {
+        let v = &self.inst.vts[vt];
+        let mut p = 0.0;
+        for d in 0..self.inst.nd {
+            p += self.pen.load[d] * (load[d] - v.cap[d]).max(0) as f64;
+        }
+        v.fixed + self.inst.vehicle_m + v.ud * dist + p as i64
+    }
+
+    #[inline]
+    fn compat(&self, job: u32, r: usize) -> bool {
+        self.inst.job_compat[job as usize] & (1 << self.routes[r].vt) != 0
+    }
+
+    /// Loads an individual, with one spare empty route per vehicle type that has trucks left.
+    pub fn load(&mut self, ind: &Indiv) {
+        self.routes.clear();
+        self.slots_left = (0..self.inst.vts.len())
+            .map(|v| self.inst.slots(v))
+            .collect();
+        for r in &ind.routes {
+            let mut lr = LsRoute {
+                vt: r.vt,
+                ..Default::default()
+            };
+            lr.nodes.push(START);
+            lr.nodes.extend_from_slice(&r.nodes);
+            lr.nodes.push(END);
+            self.slots_left[r.vt] = self.slots_left[r.vt].saturating_sub(1);
+            self.routes.push(lr);
+        }
+        for v in 0..self.inst.vts.len() {
+            self.add_spare(v);
+        }
+        self.counter += 1;
+        for r in 0..self.routes.len() {
+            self.update_route(r);
+            self.routes[r].modified = 0;
+            self.routes[r].tested_swap_star = 0;
+        }
+        self.ins_cache.iter_mut().for_each(|t| t.when = u64::MAX);
+        for t in &mut self.tested {
+            *t = 0;
+        }
+    }
+
+    fn add_spare(&mut self, v: usize) {
+        if self.slots_left[v] == 0 {
+            return;
+        }
+        self.slots_left[v] -= 1;
+        self.routes.push(LsRoute {
+            vt: v,
+            nodes: vec![START, END],
+            ..Default::default()
+        });
+        let r = self.routes.len() - 1;
+        self.update_route(r);
+    }
+
+    pub fn export(&self) -> Vec<IRoute> {
+        self.routes
+            .iter()
+            .filter(|r| r.n_jobs > 0)
+            .map(|r| IRoute {
+                vt: r.vt,
+                nodes: r.nodes[1..r.nodes.len() - 1].to_vec(),
+            })
+            .collect()
+    }
+
+    fn update_route(&mut self, r: usize) {
+        let inst = self.inst;
+        let vt = self.routes[r].vt;
+        let ctx = &self.ctxs[vt];
+        let route = &mut self.routes[r];
+        let was_empty = route.n_jobs == 0 && route.nodes.len() > 2;
+        route.n_jobs = route.nodes.iter().filter(|&&c| is_job(c)).count();
+        if route.n_jobs == 0 {
+            route.nodes.clear();
+            route.nodes.push(START);
+            route.nodes.push(END);
+        }
+        let _ = was_empty;
+        let n = route.nodes.len();
+        route.pre.resize(n, Seg::default());
+        route.suf.resize(n, Seg::default());
+        route.locs.resize(n, 0);
+        route.cum_dist.resize(n, 0);
+        route.cum_rdist.resize(n, 0);
+        route.cum_time.resize(n, 0);
+        route.cum_rtime.resize(n, 0);
+        route.cum_jobs.resize(n, 0);
+        route.cum_load.resize(n, [0; D]);
+        route.suf_compat.resize(n + 1, u64::MAX);
+        route.n_fac = 0;
+        route.sector.reset();
+        let node = |c: u32| -> Seg {
+            if c == START {
+                self.vt_start_seg[vt]
+            } else if c == END {
+                self.vt_end_seg[vt]
+            } else if is_job(c) {
+                self.job_seg[c as usize]
+            } else {
+                self.fac_seg[(c - FAC) as usize]
+            }
+        };
+        route.pre[0] = node(START);
+        route.locs[0] = route.pre[0].first;
+        route.cum_dist[0] = 0;
+        route.cum_jobs[0] = 0;
+        for i in 1..n {
+            let c = route.nodes[i];
+            let s = node(c);
+            route.pre[i] = ctx.concat(&route.pre[i - 1], &s);
+            route.locs[i] = s.first;
+            route.cum_dist[i] = route.cum_dist[i - 1] + ctx.d(route.locs[i - 1], s.first);
+            route.cum_rdist[i] = route.cum_rdist[i - 1] + ctx.d(s.first, route.locs[i - 1]);
+            if inst.has_time {
+                route.cum_time[i] = route.cum_time[i - 1] + ctx.t(route.locs[i - 1], s.first);
+                route.cum_rtime[i] = route.cum_rtime[i - 1] + ctx.t(s.first, route.locs[i - 1]);
+            }
+            route.cum_jobs[i] = route.cum_jobs[i - 1] + is_job(c) as u32;
+            route.cum_load[i] = route.pre[i].tail;
+            if is_job(c) {
+                self.route_of[c as usize] = r as u32;
+                self.pos_of[c as usize] = i as u32;
+                if self.use_sectors {
+                    route.sector.extend(self.angle[c as usize]);
+                }
+            } else if c != END {
+                route.n_fac += 1;
+            }
+        }
+        route.suf[n - 1] = node(END);
+        route.suf_compat[n] = u64::MAX;
+        route.suf_compat[n - 1] = u64::MAX;
+        for i in (0..n - 1).rev() {
+            let c = route.nodes[i];
+            route.suf[i] = ctx.concat(&node(c), &route.suf[i + 1]);
+            route.suf_compat[i] = route.suf_compat[i + 1]
+                & if is_job(c) {
+                    inst.job_compat[c as usize]
+                } else {
+                    u64::MAX
+                };
+        }
+        route.load = route.pre[n - 1].tail;
+        let (dist, load) = (route.pre[n - 1].dist, route.load);
+        route.cost = if route.n_jobs == 0 {
+            0
+        } else if self.simple {
+            let v = &inst.vts[vt];
+            let mut p = 0.0;
+            for d in 0..inst.nd {
+                p += self.pen.load[d] * (load[d] - v.cap[d]).max(0) as f64;
+            }
+            v.fixed + inst.vehicle_m + v.ud * dist + p as i64
+        } else {
+            ctx.pen_cost(vt, &route.pre[n - 1], &self.pen)
+        };
+        route.penalty = route.cost
+            - if route.n_jobs == 0 {
+                0
+            } else {
+                ctx.base_cost(vt, &route.pre[n - 1])
+            };
+        route.modified = self.counter;
+    }
+
+    /// Sets the penalty weights; route costs of a loaded solution are recomputed.
+    pub fn set_penalties(&mut self, pen: Pen) {
+        self.pen = pen;
+        for r in 0..self.routes.len() {
+            let m = self.routes[r].modified;
+            self.update_route(r);
+            self.routes[r].modified = m;
+        }
+    }
+
+    /// Runs the local search to a local optimum (with unload re-placement when facilities
+    /// exist).
+    pub fn run<R: Rng>(&mut self, rng: &mut R) {
+        self.order.shuffle(rng);
+        let g = self
+            .inst
+            .neighbours
+            .iter()
+            .map(|n| n.len())
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        for nb in &mut self.neighbours {
+            if rng.random_range(0..g) == 0 {
+                nb.shuffle(rng);
+            }
+        }
+        let mut loop_id = 0u32;
+        let mut rounds = 0;
+        loop {
+            let mut improved = true;
+            // At least two passes: moves into an empty route are tried from the second on.
+            while improved || loop_id < 2 {
+                improved = false;
+                for k in 0..self.order.len() {
+                    let u = self.order[k];
+                    #[cfg(debug_assertions)]
+                    let before = self.total_cost();
+                    if self.try_node(u, loop_id) {
+                        improved = true;
+                        #[cfg(debug_assertions)]
+                        {
+                            let after = self.total_cost();
+                            debug_assert!(after < before, "move worsened: {before} -> {after}");
+                        }
+                    }
+                }
+                #[cfg(debug_assertions)]
+                let before = self.total_cost();
+                if self.swap_star && self.try_swap_star(loop_id) {
+                    improved = true;
+                    #[cfg(debug_assertions)]
+                    {
+                        let after = self.total_cost();
+                        debug_assert!(after < before, "SWAP* worsened: {before} -> {after}");
+                    }
+                }
+                loop_id += 1;
+            }
+            rounds += 1;
+            if !self.inst.has_fac || rounds > 8 || !self.reoptimise_unloads() {
+                break;
+            }
+        }
+    }
+
+    /// Sum of route costs, recomputed from scratch (for debug checks of move deltas).
+    #[cfg(debug_assertions)]
+    fn total_cost(&self) -> i64 {
+        let mut t = 0;
+        for r in &self.routes {
+            if r.n_jobs == 0 {
+                continue;
+            }
+            let ctx = &self.ctxs[r.vt];
+            let mut s = ctx.node(START, r.vt);
+            for &c in &r.nodes[1..] {
+                s = ctx.concat(&s, &ctx.node(c, r.vt));
+            }
+            let c = ctx.pen_cost(r.vt, &s, &self.pen);
+            debug_assert_eq!(c, r.cost, "stale route cost");
+            t += c;
+        }
+        t
+    }
+
+    /// Tries all moves of job `u` with its neighbours; true if any was applied.
+    fn try_node(&mut self, u: u32, loop_id: u32) -> bool {
+        let mut any = false;
+        let last_tested = self.tested[u as usize];
+        self.tested[u as usize] = self.counter;
+        let nbs = std::mem::take(&mut self.neighbours[u as usize]);
+        for &v in &nbs {
+            let ru = self.route_of[u as usize] as usize;
+            let rv = self.route_of[v as usize] as usize;
+            if loop_id > 0 && self.routes[ru].modified.max(self.routes[rv].modified) <= last_tested
+            {
+                continue;
+            }
+            if self.moves_uv(u, v) {
+                any = true;
+                continue;
+            }
+            // Also insert right after the depot or a facility preceding v.
+            let rv = self.route_of[v as usize] as usize;
+            let iv = self.pos_of[v as usize] as usize;
+            if !is_job(self.routes[rv].nodes[iv - 1]) && self.moves_after(u, rv, iv - 1) {
+                any = true;
+            }
+        }
+        self.neighbours[u as usize] = nbs;
+        if loop_id > 0 && self.moves_empty(u) {
+            any = true;
+        }
+        any
+    }
+
+    fn moves_uv(&mut self, u: u32, v: u32) -> bool {
+        let rv = self.route_of[v as usize] as usize;
+        let iv = self.pos_of[v as usize] as usize;
+        if self.moves_after(u, rv, iv) {
+            return true;
+        }
+        let ru = self.route_of[u as usize] as usize;
+        let iu = self.pos_of[u as usize] as usize;
+        if ru == rv {
+            self.intra_swaps(ru, iu, iv)
+        } else {
+            self.inter_swaps(ru, iu, rv, iv)
+        }
+    }
+
+    /// Relocations of u (and u,x) after node `iv` of route `rv`, and 2-opt* at that point.
+    fn moves_after(&mut self, u: u32, rv: usize, iv: usize) -> bool {
+        let ru = self.route_of[u as usize] as usize;
+        let iu = self.pos_of[u as usize] as usize;
+        let x = self.routes[ru].nodes[iu + 1];
+        if ru == rv {
+            if iv == iu {
+                return false;
+            }
+            // relocate u after v
+            if iv + 1 != iu && self.intra_relocate(ru, iu, iv, 1, false) {
+                return true;
+            }
+            if is_job(x) && iv != iu + 1 {
+                if self.intra_relocate(ru, iu, iv, 2, false) {
+                    return true;
+                }
+                if self.intra_relocate(ru, iu, iv, 2, true) {
+                    return true;
+                }
+            }
+            // 2-opt: reverse (iu+1 ..= iv)
+            if iv > iu + 1 && self.intra_2opt(ru, iu, iv) {
+                return true;
+            }
+            false
+        } else {
+            if self.inter_relocate(ru, iu, rv, iv, 1, false) {
+                return true;
+            }
+            if is_job(x) {
+                if self.inter_relocate(ru, iu, rv, iv, 2, false) {
+                    return true;
+                }
+                if self.inter_relocate(ru, iu, rv, iv, 2, true) {
+                    return true;
+                }
+            }
+            if self.two_opt_star(ru, iu, rv, iv) {
+                return true;
+            }
+            if self.symmetric && self.two_opt_star_rev(ru, iu, rv, iv) {
+                return true;
+            }
+            false
+        }
+    }
+
+    fn moves_empty(&mut self, u: u32) -> bool {
+        // One empty route per vehicle type is enough: they are all alike.
+        let mut tried = 0u64;
+        for r in 0..self.routes.len() {
+            let vt_bit = 1u64 << self.routes[r].vt;
+            if self.routes[r].n_jobs == 0 && tried & vt_bit == 0 && self.compat(u, r) {
+                tried |= vt_bit;
+                let ru = self.route_of[u as usize] as usize;
+                if self.routes[ru].n_jobs == 1 && self.routes[ru].vt == self.routes[r].vt {
+                    continue;
+                }
+                let iu = self.pos_of[u as usize] as usize;
+                if self.inter_relocate(ru, iu, r, 0, 1, false) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    // ----- evaluation helpers -------------------------------------------------------------
+
+    /// Change in cost of route r if positions lo..=hi are replaced by `pieces` (ranges of the
+    /// route's own nodes, forward or reversed, or single nodes). Travel changes only at the
+    /// junctions (interior arcs come from prefix sums), so the bound below is O(pieces).
+    fn intra_delta(&self, r: usize, lo: usize, hi: usize, pieces: &[Piece]) -> i64 {
+        let route = &self.routes[r];
+        let ctx = &self.ctxs[route.vt];
+        let v = &self.inst.vts[route.vt];
+        let ht = self.inst.has_time;
+        let (mut dist, mut time) = (0i64, 0i64);
+        let mut prev = route.locs[lo - 1];
+        for p in pieces {
+            let (first, last, d, t) = match *p {
+                Piece::Range(a, b) => (
+                    route.locs[a],
+                    route.locs[b],
+                    route.cum_dist[b] - route.cum_dist[a],
+                    if ht {
+                        route.cum_time[b] - route.cum_time[a]
+                    } else {
+                        0
+                    },
+                ),
+                Piece::Rev(a, b) => (
+                    route.locs[b],
+                    route.locs[a],
+                    route.cum_rdist[b] - route.cum_rdist[a],
+                    if ht {
+                        route.cum_rtime[b] - route.cum_rtime[a]
+                    } else {
+                        0
+                    },
+                ),
+                Piece::Node(c) => {
+                    let l = self.seg(c).first;
+                    (l, l, 0, 0)
+                }
+            };
+            dist += ctx.d(prev, first) + d;
+            if ht {
+                time += ctx.t(prev, first) + t;
+            }
+            prev = last;
+        }
+        let nxt = route.locs[hi + 1];
+        dist += ctx.d(prev, nxt) - (route.cum_dist[hi + 1] - route.cum_dist[lo - 1]);
+        if ht {
+            time += ctx.t(prev, nxt) - (route.cum_time[hi + 1] - route.cum_time[lo - 1]);
+        }
+        let travel = v.ud * dist + v.ut * time;
+        if route.n_fac == 0 && !ht {
+            return travel; // loads unchanged on a single trip: exact
+        }
+        // With no time windows and one unload rate only travel and penalties change, and
+        // penalties cannot fall below zero: a move whose travel saving does not exceed the
+        // route's penalty cannot improve. Most candidates stop here.
+        if self.uniform_unload && travel >= route.penalty {
+            return travel;
+        }
+        let mut s = route.pre[lo - 1];
+        for p in pieces {
+            match *p {
+                Piece::Range(a, b) => {
+                    for i in a..=b {
+                        s = ctx.concat(&s, self.seg(route.nodes[i]));
+                    }
+                }
+                Piece::Rev(a, b) => {
+                    for i in (a..=b).rev() {
+                        s = ctx.concat(&s, self.seg(route.nodes[i]));
+                    }
+                }
+                Piece::Node(c) => s = ctx.concat(&s, self.seg(c)),
+            }
+        }
+        s = ctx.concat(&s, &route.suf[hi + 1]);
+        ctx.pen_cost(route.vt, &s, &self.pen) - route.cost
+    }
+
+    /// Evaluates replacing lo..=hi by `pieces`; applies it if it improves.
+    fn try_intra(&mut self, r: usize, lo: usize, hi: usize, pieces: &[Piece]) -> bool {
+        if hi >= self.routes[r].last() || self.intra_delta(r, lo, hi, pieces) >= 0 {
+            return false;
+        }
+        let mut mid = std::mem::take(&mut self.buf);
+        mid.clear();
+        let nodes = &self.routes[r].nodes;
+        for p in pieces {
+            match *p {
+                Piece::Range(a, b) => mid.extend_from_slice(&nodes[a..=b]),
+                Piece::Rev(a, b) => mid.extend(nodes[a..=b].iter().rev()),
+                Piece::Node(c) => mid.push(c),
+            }
+        }
+        self.routes[r].nodes.splice(lo..=hi, mid.iter().copied());
+        self.buf = mid;
+        self.counter += 1;
+        self.update_route(r);
+        true
+    }
+
+    /// Relocate u (len 1) or u,x (len 2, `rev`: as x,u) after position iv, same route.
+    fn intra_relocate(&mut self, r: usize, iu: usize, iv: usize, len: usize, rev: bool) -> bool {
+        let moved = if len == 1 {
+            Piece::Range(iu, iu)
+        } else if rev {
+            Piece::Rev(iu, iu + 1)
+        } else {
+            Piece::Range(iu, iu + 1)
+        };
+        if iv > iu {
+            if iv < iu + len {
+                return false;
+            }
+            self.try_intra(r, iu, iv, &[Piece::Range(iu + len, iv), moved])
+        } else if iv + 1 < iu {
+            self.try_intra(
+                r,
+                iv + 1,
+                iu + len - 1,
+                &[moved, Piece::Range(iv + 1, iu - 1)],
+            )
+        } else {
+            false
+        }
+    }
+
+    fn intra_2opt(&mut self, r: usize, iu: usize, iv: usize) -> bool {
+        self.try_intra(r, iu + 1, iv, &[Piece::Rev(iu + 1, iv)])
+    }
+
+    fn intra_swaps(&mut self, r: usize, iu: usize, iv: usize) -> bool {
+        let nodes = &self.routes[r].nodes;
+        let (v, x) = (nodes[iv], nodes[iu + 1]);
+        let y = nodes[iv + 1];
+        if !is_job(v) {
+            return false;
+        }
+        let gap = |a: usize, b: usize| -> Option<Piece> { (a <= b).then_some(Piece::Range(a, b)) };
+        let build = |parts: [Option<Piece>; 3]| -> ([Piece; 3], usize) {
+            let mut buf = [Piece::Node(0); 3];
+            let mut k = 0;
+            for p in parts.into_iter().flatten() {
+                buf[k] = p;
+                k += 1;
+            }
+            (buf, k)
+        };
+        // swap u <-> v
+        if iu < iv {
+            let (buf, k) = build([
+                Some(Piece::Range(iv, iv)),
+                gap(iu + 1, iv - 1),
+                Some(Piece::Range(iu, iu)),
+            ]);
+            if self.try_intra(r, iu, iv, &buf[..k]) {
+                return true;
+            }
+        }
+        // swap (u,x) <-> v
+        if is_job(x) && iv != iu + 1 {
+            if iv > iu {
+                let (buf, k) = build([
+                    Some(Piece::Range(iv, iv)),
+                    gap(iu + 2, iv - 1),
+                    Some(Piece::Range(iu, iu + 1)),
+                ]);
+                if self.try_intra(r, iu, iv, &buf[..k]) {
+                    return true;
+                }
+            } else {
+                let (buf, k) = build([
+                    Some(Piece::Range(iu, iu + 1)),
+                    gap(iv + 1, iu - 1),
+                    Some(Piece::Range(iv, iv)),
+                ]);
+                if self.try_intra(r, iv, iu + 1, &buf[..k]) {
+                    return true;
+                }
+            }
+        }
+        // swap (u,x) <-> (v,y)
+        if is_job(x) && is_job(y) && iv > iu + 1 {
+            let (buf, k) = build([
+                Some(Piece::Range(iv, iv + 1)),
+                gap(iu + 2, iv - 1),
+                Some(Piece::Range(iu, iu + 1)),
+            ]);
+            if self.try_intra(r, iu, iv + 1, &buf[..k]) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Cost of route r without the nodes at positions a..=b (0 if no job remains).
+    #[inline]
+    fn cost_without(&self, r: usize, a: usize, b: usize) -> i64 {
+        let route = &self.routes[r];
+        let removed_jobs = route.cum_jobs[b] - route.cum_jobs[a - 1];
+        if route.n_jobs as u32 == removed_jobs {
+            return 0;
+        }
+        let s = self.cat(r, &route.pre[a - 1], &route.suf[b + 1]);
+        self.cost(r, &s)
+    }
+
+    fn inter_relocate(
+        &mut self,
+        ru: usize,
+        iu: usize,
+        rv: usize,
+        iv: usize,
+        len: usize,
+        rev: bool,
+    ) -> bool {
+        let nu = &self.routes[ru].nodes;
+        let u = nu[iu];
+        let x = nu[iu + 1];
+        if !self.compat(u, rv) || (len == 2 && !self.compat(x, rv)) {
+            return false;
+        }
+        let route_v = &self.routes[rv];
+        if iv >= route_v.last() {
+            return false;
+        }
+        if self.simple {
+            let a = &self.routes[ru];
+            let b = route_v;
+            let ctx = &self.ctxs[a.vt];
+            let (lu, lx) = (a.locs[iu], a.locs[iu + 1]);
+            let (pu, nu) = (a.locs[iu - 1], a.locs[iu + len]);
+            let (first, last, inner) = if len == 1 {
+                (lu, lu, 0)
+            } else if rev {
+                (lx, lu, ctx.d(lx, lu))
+            } else {
+                (lu, lx, ctx.d(lu, lx))
+            };
+            let removed = if len == 1 {
+                ctx.d(pu, lu) + ctx.d(lu, nu)
+            } else {
+                ctx.d(pu, lu) + ctx.d(lu, lx) + ctx.d(lx, nu)
+            };
+            let mut q = self.inst.job_amt[u as usize];
+            if len == 2 {
+                for d in 0..D {
+                    q[d] += self.inst.job_amt[x as usize][d];
+                }
+            }
+            let (mut la, mut lb) = (a.load, b.load);
+            for d in 0..D {
+                la[d] -= q[d];
+                lb[d] += q[d];
+            }
+            let (vl, yl) = (b.locs[iv], b.locs[iv + 1]);
+            let db =
+                b.cum_dist[b.last()] - ctx.d(vl, yl) + ctx.d(vl, first) + inner + ctx.d(last, yl);
+            let new_v = self.scost(b.vt, db, &lb);
+            if new_v - b.cost >= a.cost {
+                return false;
+            }
+            let new_u = if a.n_jobs == len {
+                0
+            } else {
+                self.scost(a.vt, a.cum_dist[a.last()] - removed + ctx.d(pu, nu), &la)
+            };
+            if new_u + new_v - a.cost - b.cost >= 0 {
+                return false;
+            }
+            self.apply_relocate(ru, iu, rv, iv, len, rev, NONE);
+            return true;
+        }
+        let mut s = route_v.pre[iv];
+        let first_ins;
+        if len == 1 {
+            s = self.cat(rv, &s, self.seg(u));
+            first_ins = (u, NONE);
+        } else if rev {
+            s = self.cat(rv, &s, self.seg(x));
+            s = self.cat(rv, &s, self.seg(u));
+            first_ins = (x, u);
+        } else {
+            s = self.cat(rv, &s, self.seg(u));
+            s = self.cat(rv, &s, self.seg(x));
+            first_ins = (u, x);
+        }
+        // Into an empty route with facilities: the trip must end with an unload.
+        let mut fac = NONE;
+        if route_v.n_jobs == 0 && self.inst.has_fac && self.inst.return_empty {
+            fac = self.inst.close_fac[route_v.vt][u as usize];
+            if fac != NONE {
+                s = self.cat(rv, &s, &self.fac_seg[fac as usize]);
+            }
+        }
+        s = self.cat(rv, &s, &route_v.suf[iv + 1]);
+        let new_v = self.cost(rv, &s);
+        let old = self.routes[ru].cost + route_v.cost;
+        if new_v - route_v.cost >= self.routes[ru].cost {
+            return false; // even emptying route u could not pay for it
+        }
+        let new_u = self.cost_without(ru, iu, iu + len - 1);
+        if new_u + new_v - old >= 0 {
+            return false;
+        }
+        let _ = first_ins;
+        self.apply_relocate(ru, iu, rv, iv, len, rev, fac);
+        true
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn apply_relocate(
+        &mut self,
+        ru: usize,
+        iu: usize,
+        rv: usize,
+        iv: usize,
+        len: usize,
+        rev: bool,
+        fac: u32,
+    ) {
+        let nu = &self.routes[ru].nodes;
+        let mut ins = if len == 1 {
+            vec![nu[iu]]
+        } else if rev {
+            vec![nu[iu + 1], nu[iu]]
+        } else {
+            vec![nu[iu], nu[iu + 1]]
+        };
+        self.routes[ru].nodes.drain(iu..iu + len);
+        if fac != NONE {
+            ins.push(FAC + fac);
+        }
+        let was_empty = self.routes[rv].n_jobs == 0;
+        self.routes[rv].nodes.splice(iv + 1..iv + 1, ins);
+        self.counter += 1;
+        self.update_route(ru);
+        self.update_route(rv);
+        if was_empty {
+            let vt = self.routes[rv].vt;
+            self.add_spare(vt);
+        }
+    }
+
+    fn inter_swaps(&mut self, ru: usize, iu: usize, rv: usize, iv: usize) -> bool {
+        let (u, x) = (self.routes[ru].nodes[iu], self.routes[ru].nodes[iu + 1]);
+        let (v, y) = (self.routes[rv].nodes[iv], self.routes[rv].nodes[iv + 1]);
+        if !is_job(v) || !self.compat(u, rv) || !self.compat(v, ru) {
+            return false;
+        }
+        // (len u-side, len v-side)
+        for (lu, lv) in [(1usize, 1usize), (2, 1), (2, 2)] {
+            if lu == 2 && (!is_job(x) || !self.compat(x, rv)) {
+                continue;
+            }
+            if lv == 2 && (!is_job(y) || !self.compat(y, ru)) {
+                continue;
+            }
+            let a = &self.routes[ru];
+            let b = &self.routes[rv];
+            if self.simple {
+                let ctx = &self.ctxs[a.vt];
+                // u-side block a[iu..iu+lu), v-side block b[iv..iv+lv), forward order kept.
+                let (ua, ub) = (a.locs[iu], a.locs[iu + lu - 1]);
+                let (va, vb) = (b.locs[iv], b.locs[iv + lv - 1]);
+                let (pu, nu) = (a.locs[iu - 1], a.locs[iu + lu]);
+                let (pv, nv) = (b.locs[iv - 1], b.locs[iv + lv]);
+                let du = ctx.d(pu, va) + ctx.d(vb, nu) - ctx.d(pu, ua) - ctx.d(ub, nu)
+                    + (b.cum_dist[iv + lv - 1] - b.cum_dist[iv])
+                    - (a.cum_dist[iu + lu - 1] - a.cum_dist[iu]);
+                let dv = ctx.d(pv, ua) + ctx.d(ub, nv) - ctx.d(pv, va) - ctx.d(vb, nv)
+                    + (a.cum_dist[iu + lu - 1] - a.cum_dist[iu])
+                    - (b.cum_dist[iv + lv - 1] - b.cum_dist[iv]);
+                let (mut la, mut lb) = (a.load, b.load);
+                for d in 0..D {
+                    let qu = a.cum_load[iu + lu - 1][d] - a.cum_load[iu - 1][d];
+                    let qv = b.cum_load[iv + lv - 1][d] - b.cum_load[iv - 1][d];
+                    la[d] += qv - qu;
+                    lb[d] += qu - qv;
+                }
+                let d = self.scost(a.vt, a.cum_dist[a.last()] + du, &la)
+                    + self.scost(b.vt, b.cum_dist[b.last()] + dv, &lb)
+                    - a.cost
+                    - b.cost;
+                if d < 0 {
+                    self.apply_swap(ru, iu, lu, rv, iv, lv);
+                    return true;
+                }
+                continue;
+            }
+            let mut su = self.cat(ru, &a.pre[iu - 1], self.seg(v));
+            if lv == 2 {
+                su = self.cat(ru, &su, self.seg(y));
+            }
+            su = self.cat(ru, &su, &a.suf[iu + lu]);
+            let mut sv = self.cat(rv, &b.pre[iv - 1], self.seg(u));
+            if lu == 2 {
+                sv = self.cat(rv, &sv, self.seg(x));
+            }
+            sv = self.cat(rv, &sv, &b.suf[iv + lv]);
+            let d = self.cost(ru, &su) + self.cost(rv, &sv) - a.cost - b.cost;
+            if d < 0 {
+                self.apply_swap(ru, iu, lu, rv, iv, lv);
+                return true;
+            }
+        }
+        false
+    }
+
+    fn apply_swap(&mut self, ru: usize, iu: usize, lu: usize, rv: usize, iv: usize, lv: usize) {
+        let ins_u: Vec<u32> = self.routes[rv].nodes[iv..iv + lv].to_vec();
+        let ins_v: Vec<u32> = self.routes[ru].nodes[iu..iu + lu].to_vec();
+        self.routes[ru].nodes.splice(iu..iu + lu, ins_u);
+        self.routes[rv].nodes.splice(iv..iv + lv, ins_v);
+        self.counter += 1;
+        self.update_route(ru);
+        self.update_route(rv);
+    }
+
+    /// Segment of nodes a..=last of route `src` (with its end depot) as it would be in a route
+    /// of type `vt_dst`: the cached suffix when the types evaluate alike, else recomputed.
+    fn suffix_for(&self, src: usize, a: usize, dst: usize) -> Seg {
+        let rs = &self.routes[src];
+        let vd = self.routes[dst].vt;
+        if self.inst.vts[rs.vt].sig == self.inst.vts[vd].sig {
+            return rs.suf[a];
+        }
+        let ctx = &self.ctxs[vd];
+        let mut s = self.vt_end_seg[vd];
+        for i in (a..rs.last()).rev() {
+            s = ctx.concat(self.seg(rs.nodes[i]), &s);
+        }
+        s
+    }
+
+    /// 2-opt*: route u keeps its start up to u then takes v's tail, and vice versa.
+    fn two_opt_star(&mut self, ru: usize, iu: usize, rv: usize, iv: usize) -> bool {
+        let a = &self.routes[ru];
+        let b = &self.routes[rv];
+        if iv >= b.last() {
+            return false;
+        }
+        let vtu = 1u64 << a.vt;
+        let vtv = 1u64 << b.vt;
+        if b.suf_compat[iv + 1] & vtu == 0 || a.suf_compat[iu + 1] & vtv == 0 {
+            return false;
+        }
+        let jobs_u = a.cum_jobs[iu] + (b.n_jobs as u32 - b.cum_jobs[iv]);
+        let jobs_v = b.cum_jobs[iv] + (a.n_jobs as u32 - a.cum_jobs[iu]);
+        if self.simple {
+            let ctx = &self.ctxs[a.vt];
+            let (la_, lb_) = (a.last(), b.last());
+            let mut lu = [0; D];
+            let mut lv = [0; D];
+            for d in 0..D {
+                lu[d] = a.cum_load[iu][d] + b.load[d] - b.cum_load[iv][d];
+                lv[d] = b.cum_load[iv][d] + a.load[d] - a.cum_load[iu][d];
+            }
+            let cu = if jobs_u == 0 {
+                0
+            } else {
+                let du = a.cum_dist[iu] + ctx.d(a.locs[iu], b.locs[iv + 1]) + b.cum_dist[lb_]
+                    - b.cum_dist[iv + 1];
+                self.scost(a.vt, du, &lu)
+            };
+            let cv = if jobs_v == 0 {
+                0
+            } else {
+                let dv = b.cum_dist[iv] + ctx.d(b.locs[iv], a.locs[iu + 1]) + a.cum_dist[la_]
+                    - a.cum_dist[iu + 1];
+                self.scost(b.vt, dv, &lv)
+            };
+            if cu + cv - a.cost - b.cost >= 0 {
+                return false;
+            }
+            self.apply_two_opt_star(ru, iu, rv, iv);
+            return true;
+        }
+        let cu = if jobs_u == 0 {
+            0
+        } else {
+            let t = self.suffix_for(rv, iv + 1, ru);
+            self.cost(ru, &self.cat(ru, &a.pre[iu], &t))
+        };
+        let cv = if jobs_v == 0 {
+            0
+        } else {
+            let t = self.suffix_for(ru, iu + 1, rv);
+            self.cost(rv, &self.cat(rv, &b.pre[iv], &t))
+        };
+        if cu + cv - a.cost - b.cost >= 0 {
+            return false;
+        }
+        self.apply_two_opt_star(ru, iu, rv, iv);
+        true
+    }
+
+    fn apply_two_opt_star(&mut self, ru: usize, iu: usize, rv: usize, iv: usize) {
+        let tail_u: Vec<u32> = self.routes[ru].nodes[iu + 1..].to_vec();
+        let tail_v: Vec<u32> = self.routes[rv].nodes[iv + 1..].to_vec();
+        let was_empty = self.routes[rv].n_jobs == 0;
+        self.routes[ru].nodes.truncate(iu + 1);
+        self.routes[ru].nodes.extend_from_slice(&tail_v);
+        self.routes[rv].nodes.truncate(iv + 1);
+        self.routes[rv].nodes.extend_from_slice(&tail_u);
+        self.counter += 1;
+        self.update_route(ru);
+        self.update_route(rv);
+        if was_empty {
+            let vt = self.routes[rv].vt;
+            self.add_spare(vt);
+        }
+    }
+
+    /// Reversed segment of positions a..=b of a route without facility visits (symmetric
+    /// distances, no time): same distance and load, ends swapped.
+    fn rev_simple(&self, r: usize, a: usize, b: usize) -> Seg {
+        let route = &self.routes[r];
+        let mut s = Seg {
+            first: route.locs[b],
+            last: route.locs[a],
+            dist: route.cum_dist[b] - route.cum_dist[a],
+            late: crate::solver::segment::T_OPEN,
+            first_fac: NONE,
+            ..Seg::default()
+        };
+        for d in 0..D {
+            s.head[d] = route.pre[b].tail[d] - route.pre[a - 1].tail[d];
+        }
+        s.tail = s.head;
+        s.head_str = route.pre[b].tail_str;
+        s.tail_str = s.head_str;
+        s
+    }
+
+    /// 2-opt* with reversal: route u = start..u + reversed(start..v of route v),
+    /// route v = reversed(u's tail) + v's tail. Symmetric, no facilities, no time only.
+    fn two_opt_star_rev(&mut self, ru: usize, iu: usize, rv: usize, iv: usize) -> bool {
+        if self.inst.has_time || self.inst.has_fac {
+            return false;
+        }
+        let a = &self.routes[ru];
+        let b = &self.routes[rv];
+        if a.vt != b.vt || iv == 0 || iv >= b.last() {
+            return false;
+        }
+        let la = a.last();
+        let jobs_u = a.cum_jobs[iu] + b.cum_jobs[iv];
+        let jobs_v = (a.n_jobs as u32 - a.cum_jobs[iu]) + (b.n_jobs as u32 - b.cum_jobs[iv]);
+        if self.simple {
+            let ctx = &self.ctxs[a.vt];
+            let lb_ = b.last();
+            let mut lu = [0; D];
+            let mut lv = [0; D];
+            for d in 0..D {
+                lu[d] = a.cum_load[iu][d] + b.cum_load[iv][d];
+                lv[d] = a.load[d] - a.cum_load[iu][d] + b.load[d] - b.cum_load[iv][d];
+            }
+            let cu = if jobs_u == 0 {
+                0
+            } else {
+                let du = a.cum_dist[iu] + ctx.d(a.locs[iu], b.locs[iv]) + b.cum_dist[iv]
+                    - b.cum_dist[1]
+                    + ctx.d(b.locs[1], a.locs[la]);
+                self.scost(a.vt, du, &lu)
+            };
+            let cv = if jobs_v == 0 {
+                0
+            } else {
+                let tail = b.cum_dist[lb_] - b.cum_dist[iv + 1];
+                let dv = if iu + 1 < la {
+                    ctx.d(b.locs[0], a.locs[la - 1]) + a.cum_dist[la - 1] - a.cum_dist[iu + 1]
+                        + ctx.d(a.locs[iu + 1], b.locs[iv + 1])
+                        + tail
+                } else {
+                    ctx.d(b.locs[0], b.locs[iv + 1]) + tail
+                };
+                self.scost(b.vt, dv, &lv)
+            };
+            if cu + cv - a.cost - b.cost >= 0 {
+                return false;
+            }
+            self.apply_two_opt_star_rev(ru, iu, rv, iv);
+            return true;
+        }
+        let cu = if jobs_u == 0 {
+            0
+        } else {
+            let mut s = self.cat(ru, &a.pre[iu], &self.rev_simple(rv, 1, iv));
+            s = self.cat(ru, &s, &self.vt_end_seg[a.vt]);
+            self.cost(ru, &s)
+        };
+        let cv = if jobs_v == 0 {
+            0
+        } else {
+            let mut s = self.vt_start_seg[b.vt];
+            if iu + 1 < la {
+                s = self.cat(rv, &s, &self.rev_simple(ru, iu + 1, la - 1));
+            }
+            s = self.cat(rv, &s, &b.suf[iv + 1]);
+            self.cost(rv, &s)
+        };
+        if cu + cv - a.cost - b.cost >= 0 {
+            return false;
+        }
+        self.apply_two_opt_star_rev(ru, iu, rv, iv);
+        true
+    }
+
+    fn apply_two_opt_star_rev(&mut self, ru: usize, iu: usize, rv: usize, iv: usize) {
+        let la = self.routes[ru].last();
+        let mut nu: Vec<u32> = self.routes[ru].nodes[..=iu].to_vec();
+        nu.extend(self.routes[rv].nodes[1..=iv].iter().rev());
+        nu.push(END);
+        let mut nv: Vec<u32> = vec![START];
+        nv.extend(self.routes[ru].nodes[iu + 1..la].iter().rev());
+        nv.extend_from_slice(&self.routes[rv].nodes[iv + 1..]);
+        self.routes[ru].nodes = nu;
+        self.routes[rv].nodes = nv;
+        self.counter += 1;
+        self.update_route(ru);
+        self.update_route(rv);
+    }
+
+    // ----- SWAP* (Vidal 2022) ---------------------------------------------------------------
+
+    fn try_swap_star(&mut self, loop_id: u32) -> bool {
+        let nr = self.routes.len();
+        if self.ins_rows < nr {
+            self.ins_cache.resize(nr * self.inst.nj, Top3::default());
+            self.ins_rows = nr;
+        }
+        let mut any = false;
+        let mut order: Vec<usize> = (0..nr).collect();
+        // Deterministic order derived from the counter (no rng needed here).
+        let k = (self.counter as usize) % nr.max(1);
+        order.rotate_left(k);
+        for &r1 in &order {
+            let last_tested = self.routes[r1].tested_swap_star;
+            self.routes[r1].tested_swap_star = self.counter;
+            for r2 in 0..nr {
+                if r1 >= r2 || r1 >= self.routes.len() {
+                    continue;
+                }
+                let (a, b) = (&self.routes[r1], &self.routes[r2]);
+                if a.n_jobs == 0 || b.n_jobs == 0 || a.n_fac > 0 || b.n_fac > 0 {
+                    continue;
+                }
+                if loop_id > 0 && a.modified.max(b.modified) <= last_tested {
+                    continue;
+                }
+                if self.use_sectors && !a.sector.overlap(&b.sector) {
+                    continue;
+                }
+                if self.swap_star_pair(r1, r2) {
+                    any = true;
+                }
+            }
+        }
+        any
+    }
+
+    /// Top-3 cheapest insertion positions (distance only) of every job of `from` into `into`.
+    fn preprocess_insertions(&mut self, from: usize, into: usize) {
+        let nj = self.inst.nj;
+        let rt = &self.routes[into];
+        let ctx = &self.ctxs[rt.vt];
+        let ud = self.inst.vts[rt.vt].ud;
+        let stamp = rt.modified;
+        let jobs: Vec<u32> = self.routes[from]
+            .nodes
+            .iter()
+            .copied()
+            .filter(|&c| is_job(c))
+            .collect();
+        for u in jobs {
+            let idx = into * nj + u as usize;
+            if self.ins_cache[idx].when == stamp {
+                continue;
+            }
+            let mut t = Top3::default();
+            let lu = self.inst.job_loc[u as usize];
+            for i in 0..rt.last() {
+                let (a, b) = (rt.locs[i], rt.locs[i + 1]);
+                let c = ud * (ctx.d(a, lu) + ctx.d(lu, b) - ctx.d(a, b));
+                if c < t.cost[2] {
+                    let mut k = 2;
+                    while k > 0 && c < t.cost[k - 1] {
+                        t.cost[k] = t.cost[k - 1];
+                        t.after[k] = t.after[k - 1];
+                        k -= 1;
+                    }
+                    t.cost[k] = c;
+                    t.after[k] = i as u32;
+                }
+            }
+            t.when = stamp;
+            self.ins_cache[idx] = t;
+        }
+    }
+
+    fn load_pen(&self, r: usize, load: &Load) -> f64 {
+        let cap = &self.inst.vts[self.routes[r].vt].cap;
+        let mut p = 0.0;
+        for d in 0..self.inst.nd {
+            p += self.pen.load[d] * (load[d] - cap[d]).max(0) as f64;
+        }
+        p
+    }
+
+    fn swap_star_pair(&mut self, r1: usize, r2: usize) -> bool {
+        self.preprocess_insertions(r1, r2);
+        self.preprocess_insertions(r2, r1);
+        let nj = self.inst.nj;
+        let inst = self.inst;
+        let (a, b) = (&self.routes[r1], &self.routes[r2]);
+        let ctx1 = &self.ctxs[a.vt];
+        let ctx2 = &self.ctxs[b.vt];
+        let (ud1, ud2) = (inst.vts[a.vt].ud, inst.vts[b.vt].ud);
+        let removal = |r: &LsRoute, ctx: &Ctx, ud: i64, i: usize| -> i64 {
+            ud * (ctx.d(r.locs[i - 1], r.locs[i + 1])
+                - ctx.d(r.locs[i - 1], r.locs[i])
+                - ctx.d(r.locs[i], r.locs[i + 1]))
+        };
+        let pen_a = self.load_pen(r1, &a.load);
+        let pen_b = self.load_pen(r2, &b.load);
+        // best: (delta, u pos in r1, v pos in r2, insert u after (pos in r2), insert v after (pos in r1))
+        let mut best = (0i64, 0usize, 0usize, 0usize, 0usize);
+        let cheapest = |top: &Top3, r: &LsRoute, ctx: &Ctx, ud: i64, job: u32, removed: usize| {
+            // insertion of `job` into r with node at `removed` taken out
+            let mut bestc = (BIG, NONE as usize);
+            for k in 0..3 {
+                let p = top.after[k];
+                if p == NONE {
+                    break;
+                }
+                let p = p as usize;
+                if p != removed && p + 1 != removed {
+                    bestc = (top.cost[k], p);
+                    break;
+                }
+            }
+            let lj = inst.job_loc[job as usize];
+            let c = ud
+                * (ctx.d(r.locs[removed - 1], lj) + ctx.d(lj, r.locs[removed + 1])
+                    - ctx.d(r.locs[removed - 1], r.locs[removed + 1]));
+            if c < bestc.0 {
+                bestc = (c, removed - 1);
+            }
+            bestc
+        };
+        for iu in 1..a.last() {
+            let u = a.nodes[iu];
+            if inst.job_compat[u as usize] & (1 << b.vt) == 0 {
+                continue;
+            }
+            let rem_u = removal(a, ctx1, ud1, iu);
+            let qu = inst.job_amt[u as usize];
+            for iv in 1..b.last() {
+                let v = b.nodes[iv];
+                if inst.job_compat[v as usize] & (1 << a.vt) == 0 {
+                    continue;
+                }
+                let qv = inst.job_amt[v as usize];
+                let mut la = a.load;
+                let mut lb = b.load;
+                for d in 0..D {
+                    la[d] += qv[d] - qu[d];
+                    lb[d] += qu[d] - qv[d];
+                }
+                let dpen = (self.load_pen(r1, &la) - pen_a + self.load_pen(r2, &lb) - pen_b) as i64;
+                let rem_v = removal(b, ctx2, ud2, iv);
+                if dpen + rem_u + rem_v >= 0 {
+                    continue;
+                }
+                let (cu, pu) = cheapest(&self.ins_cache[r2 * nj + u as usize], b, ctx2, ud2, u, iv);
+                let (cv, pv) = cheapest(&self.ins_cache[r1 * nj + v as usize], a, ctx1, ud1, v, iu);
+                let total = dpen + rem_u + rem_v + cu + cv;
+                if total < best.0 {
+                    best = (total, iu, iv, pu, pv);
+                }
+            }
+        }
+        if best.0 >= 0 {
+            return false;
+        }
+        // Exact check on the full penalised cost, then apply.
+        let (_, iu, iv, pu, pv) = best;
+        let u = a.nodes[iu];
+        let v = b.nodes[iv];
+        let build = |r: &LsRoute, removed: usize, ins: u32, after: usize| -> Vec<u32> {
+            let mut out = Vec::with_capacity(r.nodes.len());
+            for (i, &c) in r.nodes.iter().enumerate() {
+                if i != removed {
+                    out.push(c);
+                }
+                if i == after {
+                    out.push(ins);
+                }
+            }
+            out
+        };
+        let na = build(a, iu, v, pv);
+        let nb = build(b, iv, u, pu);
+        let seg_of = |ctx: &Ctx, vt: usize, nodes: &[u32]| {
+            let mut s = ctx.node(START, vt);
+            for &c in &nodes[1..] {
+                s = ctx.concat(&s, &ctx.node(c, vt));
+            }
+            s
+        };
+        let ca = self.cost(r1, &seg_of(ctx1, a.vt, &na));
+        let cb = self.cost(r2, &seg_of(ctx2, b.vt, &nb));
+        if ca + cb - a.cost - b.cost >= 0 {
+            return false;
+        }
+        self.routes[r1].nodes = na;
+        self.routes[r2].nodes = nb;
+        self.counter += 1;
+        self.update_route(r1);
+        self.update_route(r2);
+        true
+    }
+
+    // ----- unload re-placement ----------------------------------------------------------------
+
+    /// Re-places the unload visits of every route modified since the last pass; true if any
+    /// route got cheaper.
+    fn reoptimise_unloads(&mut self) -> bool {
+        let mut changed = false;
+        for r in 0..self.routes.len() {
+            if self.routes[r].n_jobs == 0 {
+                continue;
+            }
+            let vt = self.routes[r].vt;
+            let jobs: Vec<u32> = self.routes[r]
+                .nodes
+                .iter()
+                .copied()
+                .filter(|&c| is_job(c))
+                .collect();
+            let Some(nodes) = place_unloads(self.inst, vt, &jobs) else {
+                continue;
+            };
+            let ctx = &self.ctxs[vt];
+            let mut s = ctx.node(START, vt);
+            for &c in &nodes {
+                s = ctx.concat(&s, self.seg(c));
+            }
+            s = ctx.concat(&s, &self.vt_end_seg[vt]);
+            let c = ctx.pen_cost(vt, &s, &self.pen);
+            if c < self.routes[r].cost {
+                let route = &mut self.routes[r];
+                route.nodes.clear();
+                route.nodes.push(START);
+                route.nodes.extend_from_slice(&nodes);
+                route.nodes.push(END);
+                self.counter += 1;
+                self.update_route(r);
+                changed = true;
+            }
+        }
+        changed
+    }
+}
