@@ -73,6 +73,8 @@ pub struct SolveConfig {
     pub max_iterations: Option<u64>,
     /// Stop a search thread after this many iterations without improving its best solution.
     pub max_stall: Option<u64>,
+    /// Set by another thread (e.g. on Ctrl-C) to stop the search; the best so far is returned.
+    pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     pub params: Params,
 }
 
@@ -84,6 +86,7 @@ impl Default for SolveConfig {
             time_limit: Some(Duration::from_secs(10)),
             max_iterations: None,
             max_stall: None,
+            stop: None,
             params: Params::default(),
         }
     }
@@ -334,7 +337,12 @@ impl<'a> Hgs<'a> {
         let cfg = self.cfg;
         let p = &cfg.params;
         let deadline = cfg.time_limit.map(|t| shared.start + t);
-        let out_of_time = |t: &Instant| deadline.is_some_and(|d| *t >= d);
+        let stopped = || {
+            cfg.stop
+                .as_ref()
+                .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
+        };
+        let out_of_time = |t: &Instant| deadline.is_some_and(|d| *t >= d) || stopped();
         let mut its: u64 = 0;
         let mut reported: u64 = 0;
         let mut stall: u64 = 0;
@@ -355,7 +363,7 @@ impl<'a> Hgs<'a> {
         }
         let fill = |h: &mut Self, its: &mut u64| {
             for k in 0..4 * p.mu {
-                if k > 0 && init_deadline.is_some_and(|d| Instant::now() >= d) {
+                if k > 0 && (init_deadline.is_some_and(|d| Instant::now() >= d) || stopped()) {
                     break;
                 }
                 if cfg.max_iterations.is_some_and(|m| *its >= m) {
