@@ -13,6 +13,8 @@ pub enum Error {
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
     #[error(transparent)]
+    Plan(#[from] crate::plan::PlanError),
+    #[error(transparent)]
     Network(#[from] crate::network::NetworkError),
     #[error(transparent)]
     Solver(#[from] crate::solver::SolverError),

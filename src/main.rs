@@ -8,8 +8,12 @@ mod cli;
 
 /// Route planning for industrial solid-waste collection, on real OpenStreetMap roads.
 ///
+/// Start with the demo: `wasteroute plan maps/cixi/scenario.toml --out out`, then open
+/// out/report.html. `wasteroute <command> --help` explains each command, with examples.
+///
 /// Exit codes: 0 success; 1 an error (bad input, unreadable file, ...), printed on stderr
-/// with what to do about it; 2 wrong command-line usage.
+/// with what to do about it; 2 wrong command-line usage; 3 `plan --strict` with unserved
+/// collections.
 #[derive(Parser)]
 #[command(name = "wasteroute", version, about, long_about)]
 struct Cli {
@@ -19,26 +23,29 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    DemoMap(cli::demo_map::DemoMapArgs),
+    Plan(cli::plan::PlanArgs),
     Render(cli::render::RenderArgs),
     Inspect(cli::inspect::InspectArgs),
     Matrix(cli::matrix::MatrixArgs),
     /// Solve public benchmark instances and report the gap to their best-known solutions.
     #[command(subcommand)]
     Bench(cli::bench::BenchCommand),
+    DemoMap(cli::demo_map::DemoMapArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: anyhow::Result<()> = match cli.command {
-        Command::DemoMap(args) => cli::demo_map::run(args),
-        Command::Render(args) => cli::render::run(args),
-        Command::Inspect(args) => cli::inspect::run(args),
-        Command::Matrix(args) => cli::matrix::run(args),
-        Command::Bench(cmd) => cli::bench::run(cmd),
+    let ok = |r: anyhow::Result<()>| r.map(|()| ExitCode::SUCCESS);
+    let result = match cli.command {
+        Command::Plan(args) => cli::plan::run(args),
+        Command::Render(args) => ok(cli::render::run(args)),
+        Command::Inspect(args) => ok(cli::inspect::run(args)),
+        Command::Matrix(args) => ok(cli::matrix::run(args)),
+        Command::Bench(cmd) => ok(cli::bench::run(cmd)),
+        Command::DemoMap(args) => ok(cli::demo_map::run(args)),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(1)

@@ -16,13 +16,32 @@ fn elements(path: &Path) -> Vec<String> {
         .unwrap()
         .for_each(|e| {
             out.push(match e {
-                Element::DenseNode(n) => format!("n{} {} {} {:?}", n.id(), n.nano_lon(), n.nano_lat(), n.tags().collect::<Vec<_>>()),
-                Element::Node(n) => format!("n{} {} {} {:?}", n.id(), n.nano_lon(), n.nano_lat(), n.tags().collect::<Vec<_>>()),
-                Element::Way(w) => format!("w{} {:?} {:?}", w.id(), w.refs().collect::<Vec<_>>(), w.tags().collect::<Vec<_>>()),
+                Element::DenseNode(n) => format!(
+                    "n{} {} {} {:?}",
+                    n.id(),
+                    n.nano_lon(),
+                    n.nano_lat(),
+                    n.tags().collect::<Vec<_>>()
+                ),
+                Element::Node(n) => format!(
+                    "n{} {} {} {:?}",
+                    n.id(),
+                    n.nano_lon(),
+                    n.nano_lat(),
+                    n.tags().collect::<Vec<_>>()
+                ),
+                Element::Way(w) => format!(
+                    "w{} {:?} {:?}",
+                    w.id(),
+                    w.refs().collect::<Vec<_>>(),
+                    w.tags().collect::<Vec<_>>()
+                ),
                 Element::Relation(r) => format!(
                     "r{} {:?} {:?}",
                     r.id(),
-                    r.members().map(|m| (m.member_id, m.role().unwrap_or("?").to_string())).collect::<Vec<_>>(),
+                    r.members()
+                        .map(|m| (m.member_id, m.role().unwrap_or("?").to_string()))
+                        .collect::<Vec<_>>(),
                     r.tags().collect::<Vec<_>>()
                 ),
             })

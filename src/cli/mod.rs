@@ -5,4 +5,5 @@ pub mod common;
 pub mod demo_map;
 pub mod inspect;
 pub mod matrix;
+pub mod plan;
 pub mod render;

@@ -36,7 +36,7 @@ pub struct WeekPlan {
 }
 
 /// What a site is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SiteKind {
     Depot,
@@ -287,7 +287,10 @@ impl WeekPlan {
     }
 }
 
+pub mod build;
 pub mod sample;
+
+pub use build::{Observer, PlanError, PlanOptions, Quiet, plan_week};
 
 #[cfg(test)]
 mod tests {

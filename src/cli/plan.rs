@@ -1,0 +1,346 @@
+//! `wasteroute plan`: a scenario -> the week's routes, a summary table, and every output file.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::Args;
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use wasteroute::osm::{self, Bbox, LoadOptions};
+use wasteroute::output::{self, Background, OutputOptions};
+use wasteroute::plan::{self, Observer, PlanOptions, WeekPlan};
+use wasteroute::scenario::{self, Weekday};
+use wasteroute::solver::Progress;
+
+/// Plan the week: read a scenario, route every working day, write the plan, maps and report.
+///
+/// Reads the scenario (TOML + parks CSV; format in docs/scenario.md) and its road map, places
+/// every depot, disposal site and park on the roads its trucks may use, computes travel times,
+/// searches the routes of each working day, checks them, prints a summary and writes into OUT:
+/// plan.json, routes.csv, routes.geojson, gpx/, stops/, maps/ (PNG and SVG) and report.html
+/// (formats: docs/plan-format.md). OUT is created, or replaced whole if it holds an earlier
+/// plan; a folder of other files is refused. Inputs are never written.
+///
+/// Ctrl-C stops the search early: the best routes found so far are written, and the summary
+/// says so. A second Ctrl-C quits at once.
+///
+/// Exit codes: 0 the plan is written (parks that cannot be served are listed, with the
+/// reason); 1 an error (bad scenario, map or output folder: every problem is printed, with
+/// file and line); 2 wrong usage; 3 with --strict, the plan is written but some collections
+/// are unserved.
+///
+/// Examples:
+///   wasteroute plan maps/cixi/scenario.toml --out out
+///   wasteroute plan maps/cixi/scenario.toml --add-parks maps/cixi/parks-under-construction.csv --out out-whatif
+///   wasteroute plan maps/cixi/scenario.toml --seconds 60 --seed 7 --out out-long
+#[derive(Args)]
+#[command(verbatim_doc_comment)]
+pub struct PlanArgs {
+    /// The scenario file (.toml).
+    scenario: PathBuf,
+    /// Output folder.
+    #[arg(long, default_value = "out")]
+    out: PathBuf,
+    /// More parks (CSV, same columns as the scenario's), e.g. parks under construction: what if they open?
+    #[arg(long = "add-parks", value_name = "CSV")]
+    add_parks: Vec<PathBuf>,
+    /// Search time per working day, seconds [default: the scenario's time_limit_s].
+    #[arg(long)]
+    seconds: Option<f64>,
+    /// Stop each day's search after this many iterations (with --threads, makes the plan reproducible).
+    #[arg(long)]
+    iterations: Option<u64>,
+    /// Seed of the search [default: the scenario's seed].
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Search threads, 0 = all cores [default: the scenario's threads].
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Write no maps (PNG/SVG): faster; report.html then has no maps.
+    #[arg(long)]
+    no_maps: bool,
+    /// Resolution of the PNG maps (dots per inch on an A4 page).
+    #[arg(long, default_value_t = 150.0)]
+    dpi: f64,
+    /// Exit with code 3 when some collections cannot be served.
+    #[arg(long)]
+    strict: bool,
+}
+
+pub fn run(args: PlanArgs) -> anyhow::Result<std::process::ExitCode> {
+    let t0 = Instant::now();
+    let ui = Ui::new();
+
+    let s = ui.phase("scenario", || {
+        scenario::load_with_parks(&args.scenario, &args.add_parks)
+    })?;
+    ui.line(format!(
+        "scenario {}: {} parks ({} collections a week), {} trucks of {} types, {} facilities, {} days",
+        s.name,
+        s.parks.iter().map(|p| &p.park_id).collect::<std::collections::BTreeSet<_>>().len(),
+        s.parks.iter().map(|p| p.days.len()).sum::<usize>(),
+        s.vehicle_types.iter().map(|v| v.count).sum::<usize>(),
+        s.vehicle_types.len(),
+        s.facilities.len(),
+        s.days.len()
+    ));
+
+    let bbox = match s.bbox {
+        Some([a, b, c, d]) => Some(Bbox::new(a, b, c, d)?),
+        None => None,
+    };
+    let osm = ui
+        .phase("map", || {
+            osm::load(
+                &s.map,
+                &LoadOptions {
+                    bbox,
+                    ..Default::default()
+                },
+            )
+        })
+        .with_context(|| format!("loading the scenario's map {}", s.map.display()))?;
+    for w in &osm.warnings {
+        ui.line(format!("map warning: {w}"));
+    }
+
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        // A second Ctrl-C ends the program at once; the first asks the search to finish.
+        let _ = ctrlc::set_handler(move || {
+            if stop.swap(true, Ordering::SeqCst) {
+                eprintln!("\ninterrupted again: quitting without writing");
+                std::process::exit(130);
+            }
+            eprintln!(
+                "\nCtrl-C: stopping the search, writing the best plan found so far (Ctrl-C again to quit)"
+            );
+        });
+    }
+    let mut opts = PlanOptions::from_scenario(&s);
+    if let Some(sec) = args.seconds {
+        anyhow::ensure!(
+            sec > 0.0 && sec.is_finite(),
+            "--seconds must be a positive number, not {sec}"
+        );
+        opts.time_limit = Duration::from_secs_f64(sec);
+    }
+    opts.max_iterations = args.iterations;
+    opts.seed = args.seed.unwrap_or(opts.seed);
+    opts.threads = args.threads.unwrap_or(opts.threads);
+    opts.stop = Some(stop);
+
+    let plan = plan::plan_week(&s, &osm, &opts, &ui)?;
+    ui.clear();
+    print_summary(&plan);
+
+    let write = Instant::now();
+    let background = output::plan_area(&plan, 2000.0).map(|area| {
+        let credit = output::map_credit(&s.map).unwrap_or_default();
+        Background::from_osm(&osm, &area, credit)
+    });
+    let out_opts = OutputOptions {
+        maps: !args.no_maps,
+        dpi: args.dpi,
+        ..OutputOptions::default()
+    };
+    let written = ui
+        .phase("outputs", || {
+            output::write_all(&plan, background.as_ref(), &args.out, &out_opts)
+        })
+        .with_context(|| format!("writing the plan into {}", args.out.display()))?;
+    println!(
+        "wrote {} files ({:.1} MB) to {} in {:.1} s; open {} in a browser",
+        written.files.len(),
+        written.bytes as f64 / 1e6,
+        args.out.display(),
+        write.elapsed().as_secs_f64(),
+        args.out.join("report.html").display()
+    );
+    println!("total {:.1} s", t0.elapsed().as_secs_f64());
+    let unserved = plan.kpi().unserved;
+    Ok(if args.strict && unserved > 0 {
+        std::process::ExitCode::from(3)
+    } else {
+        std::process::ExitCode::SUCCESS
+    })
+}
+
+/// The summary table: one row per day, then the week; unserved collections with reasons.
+fn print_summary(plan: &WeekPlan) {
+    if plan.stopped_early {
+        println!(
+            "NOTE: the search was stopped early (Ctrl-C): these are the best routes found until then."
+        );
+    }
+    println!();
+    println!(
+        "{:<5} {:>6} {:>5} {:>6} {:>9} {:>8} {:>8} {:>13} {:>10} {:>8}",
+        "day",
+        "trucks",
+        "trips",
+        "stops",
+        "dist_km",
+        "time_h",
+        "load_t",
+        "utilisation_%",
+        "cost",
+        "unserved"
+    );
+    let row = |name: &str, k: &plan::Kpi| {
+        println!(
+            "{:<5} {:>6} {:>5} {:>6} {:>9.1} {:>8.1} {:>8.1} {:>13.0} {:>10.0} {:>8}",
+            name,
+            k.trucks,
+            k.trips,
+            k.stops,
+            k.distance_km,
+            k.duration_h,
+            k.collected_t,
+            100.0 * k.utilisation,
+            k.cost,
+            k.unserved
+        )
+    };
+    for d in &plan.days {
+        row(d.day.name(), &d.kpi());
+    }
+    row("week", &plan.kpi());
+    println!(
+        "(costs in {}; week trucks = the most used on any day)",
+        plan.currency
+    );
+    let unserved: Vec<_> = plan
+        .days
+        .iter()
+        .flat_map(|d| d.unserved.iter().map(move |u| (d.day, u)))
+        .collect();
+    if !unserved.is_empty() {
+        println!("\nunserved collections:");
+        for (day, u) in unserved {
+            println!(
+                "  {day} {} {} ({}, {:.2} t): {}",
+                u.park_id,
+                u.name,
+                u.stream,
+                u.amount_kg / 1000.0,
+                u.reason
+            );
+        }
+    }
+    if !plan.warnings.is_empty() {
+        println!("\nwarnings:");
+        for w in &plan.warnings {
+            println!("  {w}");
+        }
+    }
+    println!();
+}
+
+/// Progress on stderr: a spinner per phase and a bar per day's search with the best cost; on
+/// a terminal only. Finished phases print one line with their time.
+struct Ui {
+    multi: MultiProgress,
+    tty: bool,
+    current: Mutex<Option<ProgressBar>>,
+}
+
+impl Ui {
+    fn new() -> Ui {
+        let tty = std::io::stderr().is_terminal();
+        let multi = MultiProgress::with_draw_target(if tty {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        });
+        Ui {
+            multi,
+            tty,
+            current: Mutex::new(None),
+        }
+    }
+
+    fn line(&self, text: String) {
+        if self.tty {
+            let _ = self.multi.println(text);
+        } else {
+            eprintln!("{text}");
+        }
+    }
+
+    fn spinner(&self, name: &str) -> ProgressBar {
+        let b = self.multi.add(ProgressBar::new_spinner());
+        b.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        b.set_message(name.to_string());
+        b.enable_steady_tick(Duration::from_millis(100));
+        b
+    }
+
+    fn phase<T>(&self, name: &str, f: impl FnOnce() -> T) -> T {
+        let b = self.spinner(name);
+        let t = Instant::now();
+        let out = f();
+        b.finish_and_clear();
+        self.line(format!("{name:<12} {:>6.2} s", t.elapsed().as_secs_f64()));
+        out
+    }
+
+    fn clear(&self) {
+        if let Ok(mut c) = self.current.lock()
+            && let Some(b) = c.take()
+        {
+            b.finish_and_clear();
+        }
+    }
+}
+
+impl Observer for Ui {
+    fn phase(&self, name: &str) {
+        let b = if name.starts_with("search") {
+            let b = self.multi.add(ProgressBar::new(1000));
+            b.set_style(
+                ProgressStyle::with_template("{prefix:<12} [{bar:30}] {elapsed:>4} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            b.set_prefix(name.to_string());
+            b
+        } else {
+            self.spinner(name)
+        };
+        if let Ok(mut c) = self.current.lock()
+            && let Some(old) = c.replace(b)
+        {
+            old.finish_and_clear();
+        }
+    }
+
+    fn done(&self, name: &str, took: Duration, summary: &str) {
+        self.clear();
+        self.line(format!(
+            "{name:<12} {:>6.2} s  {summary}",
+            took.as_secs_f64()
+        ));
+    }
+
+    fn search(&self, _day: Weekday, p: &Progress) {
+        if let Ok(c) = self.current.lock()
+            && let Some(b) = c.as_ref()
+        {
+            b.set_position((p.fraction.clamp(0.0, 1.0) * 1000.0) as u64);
+            b.set_message(match p.best_cost {
+                Some(c) => format!("best cost {c:.0}, {} iterations", p.iterations),
+                None => format!("no feasible plan yet, {} iterations", p.iterations),
+            });
+        }
+    }
+}
