@@ -178,6 +178,17 @@ impl Inst {
         travel: &dyn TravelCosts,
         granular: usize,
     ) -> Result<Inst, SolverError> {
+        Inst::build_with(p, travel, granular, true)
+    }
+
+    /// As [`Inst::build`]; `drop_unservable`: jobs no truck can serve alone within the time
+    /// rules are listed unassigned up front (off for scheduling given routes).
+    pub fn build_with(
+        p: &Problem,
+        travel: &dyn TravelCosts,
+        granular: usize,
+        drop_unservable: bool,
+    ) -> Result<Inst, SolverError> {
         p.validate(travel)?;
         let nd = p.dimensions.len();
         let s = &p.settings;
@@ -629,7 +640,7 @@ impl Inst {
             max_arc,
             mass_dim: p.mass_dimension,
         };
-        if has_time || has_limits {
+        if drop_unservable && (has_time || has_limits) {
             inst.drop_unservable();
         }
         inst.close_fac = inst.closest_facilities();

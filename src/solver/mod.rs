@@ -230,6 +230,89 @@ fn repair_intake(inst: &Inst, routes: &mut [IRoute]) -> Vec<u32> {
     removed
 }
 
+/// One visit of a planned route (see [`schedule`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visit {
+    /// Collects the whole of a job (jobs the solver would split are not supported here).
+    Job(JobId),
+    Unload(FacilityId),
+    /// The driver's break, after the visit before it (first: at the depot before leaving).
+    Break,
+}
+
+/// Schedules given routes the way the solver schedules its own: each route leaves when its
+/// least-duration schedule allows at the earliest, then arrives, waits for the window, serves
+/// and takes the break where it is given, in exact arithmetic. For plans made elsewhere (a
+/// benchmark's best-known solution, a dispatcher's edits) to be priced and then verified by
+/// [`check`]. Jobs no route visits are listed unassigned (`FleetTooSmall`).
+pub fn schedule(
+    problem: &Problem,
+    travel: &dyn TravelCosts,
+    routes: &[(VehicleTypeId, Vec<Visit>)],
+) -> Result<Solution, SolverError> {
+    let inst = Inst::build_with(problem, travel, 0, false)?;
+    let mut internal = std::collections::HashMap::new();
+    for (j, &(o, _, of)) in inst.job_origin.iter().enumerate() {
+        if of == 1 {
+            internal.insert(o, j as u32);
+        }
+    }
+    let mut seen = vec![false; problem.jobs.len()];
+    let mut out = Vec::with_capacity(routes.len());
+    for (ri, (vt, visits)) in routes.iter().enumerate() {
+        if vt.ix() >= inst.vts.len() {
+            return Err(SolverError::BadPlan(format!(
+                "route {ri}: vehicle type {} does not exist",
+                vt.0
+            )));
+        }
+        let mut nodes = Vec::with_capacity(visits.len());
+        for v in visits {
+            nodes.push(match *v {
+                Visit::Job(j) => {
+                    let Some(&c) = internal.get(&j.0) else {
+                        return Err(SolverError::BadPlan(format!(
+                            "route {ri}: job {} does not exist, cannot be served or would be split",
+                            j.0
+                        )));
+                    };
+                    if std::mem::replace(&mut seen[j.ix()], true) {
+                        return Err(SolverError::BadPlan(format!(
+                            "route {ri}: job {} is visited twice",
+                            j.0
+                        )));
+                    }
+                    c
+                }
+                Visit::Unload(f) if f.ix() < inst.nf => FAC + f.0,
+                Visit::Unload(f) => {
+                    return Err(SolverError::BadPlan(format!(
+                        "route {ri}: facility {} does not exist",
+                        f.0
+                    )));
+                }
+                Visit::Break => BRK,
+            });
+        }
+        out.push(IRoute {
+            vt: vt.ix(),
+            nodes,
+        });
+    }
+    let mut unassigned = inst.pre_unassigned.clone();
+    for (j, s) in seen.iter().enumerate() {
+        if !s && !unassigned.iter().any(|u| u.job.ix() == j) {
+            unassigned.push(Unassigned {
+                job: JobId(j as u32),
+                reason: UnassignedReason::FleetTooSmall,
+            });
+        }
+    }
+    unassigned.sort_by_key(|u| u.job);
+    Ok(to_solution(problem, travel, &inst, &out, unassigned))
+}
+
 fn best_is_feasible(inst: &Inst, routes: &[IRoute]) -> bool {
     let segs: Vec<segment::Seg> = routes
         .iter()
