@@ -75,6 +75,7 @@ fn collection_day() -> (Problem, MatrixTravel) {
             service_s: 600.0,
             service_s_per_t: 60.0,
             skills: vec![],
+            ..Default::default()
         })
         .collect();
     let truck = |name: &str, cap: i64, streams| VehicleType {
@@ -90,6 +91,7 @@ fn collection_day() -> (Problem, MatrixTravel) {
         cost_per_km: 3.0,
         cost_per_hour: 60.0,
         max_duration_s: None,
+        ..Default::default()
     };
     let problem = Problem {
         dimensions: vec![Dimension {
@@ -114,6 +116,7 @@ fn collection_day() -> (Problem, MatrixTravel) {
                 },
                 unload_s: 900.0,
                 unload_s_per_t: 30.0,
+                ..Default::default()
             })
             .collect(),
         settings: Settings::default(),

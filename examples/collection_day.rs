@@ -36,6 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             service_s: 900.0,
             service_s_per_t: 120.0,
             skills: vec![],
+            ..Default::default()
         })
         .collect();
     let problem = Problem {
@@ -66,6 +67,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 cost_per_km: 4.0,
                 cost_per_hour: 80.0,
                 max_duration_s: None,
+                ..Default::default()
             },
             VehicleType {
                 name: "sealed 8 t".into(),
@@ -80,6 +82,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 cost_per_km: 5.0,
                 cost_per_hour: 90.0,
                 max_duration_s: None,
+                ..Default::default()
             },
         ],
         facilities: vec![
@@ -89,6 +92,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 streams: vec![general],
                 unload_s: 1200.0,
                 unload_s_per_t: 60.0,
+                ..Default::default()
             },
             Facility {
                 name: "hazardous plant".into(),
@@ -96,6 +100,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 streams: vec![hazardous],
                 unload_s: 1800.0,
                 unload_s_per_t: 120.0,
+                ..Default::default()
             },
         ],
         settings: Settings::default(),

@@ -375,6 +375,7 @@ impl Cvrp {
                 },
                 service_s_per_t: 0.0,
                 skills: vec![],
+                ..Default::default()
             })
             .collect();
         let problem = crate::solver::Problem {
@@ -399,6 +400,7 @@ impl Cvrp {
                 cost_per_km: 1000.0,
                 cost_per_hour: 0.0,
                 max_duration_s: self.distance_limit,
+                ..Default::default()
             }],
             facilities: vec![],
             settings: Settings {

@@ -1,5 +1,6 @@
-//! `wasteroute bench cvrp FILE.vrp...`: solve benchmark instances, print the gap to the
-//! best-known solutions, write CVRPLIB `.sol` files.
+//! `wasteroute bench cvrp|vrptw|mtvrp|kim FILE...`: solve benchmark instances, print the gap to
+//! the best-known solutions (or, for Kim, the authors' own results side by side), write
+//! solution files that programs other than wasteroute can check.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -9,7 +10,8 @@ use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 
 use wasteroute::bench::cvrplib::{self, Rounding};
-use wasteroute::solver::{self, Progress, SolveConfig};
+use wasteroute::bench::{kim, vrptw};
+use wasteroute::solver::{self, MatrixTravel, Problem, Progress, SolveConfig, SolveOutcome};
 
 #[derive(Subcommand)]
 pub enum BenchCommand {
@@ -23,13 +25,44 @@ pub enum BenchCommand {
     ///
     /// Example: wasteroute bench cvrp ../shared/benchmarks/cvrp_x/*.vrp --seconds 30 --threads 2
     Cvrp(CvrpArgs),
+    /// VRP with time windows: Solomon .txt and Gehring-Homberger VRPLIB .vrp files.
+    ///
+    /// Convention (DIMACS / CVRPLIB, ../shared/benchmarks/SOURCES.md): arcs cost the Euclidean
+    /// distance truncated to one decimal, travel time equals distance, service starts at
+    /// max(arrival, ready) and no later than due, at most the instance's vehicles, objective =
+    /// total distance only (the number of vehicles is not minimised first). Every solution is
+    /// verified by the independent checker (every time and window recomputed) and its cost
+    /// recomputed from the coordinates. --sol-dir writes <instance>.sol (CVRPLIB format,
+    /// customer numbers as the set's own .sol files).
+    ///
+    /// Example: wasteroute bench vrptw ../shared/benchmarks/vrptw_solomon/*.txt --seconds 30
+    Vrptw(TwArgs),
+    /// Multi-trip VRP with time windows and release dates (Yang 2023; VRPLIB TYPE MTVRPTWR).
+    ///
+    /// Vehicles may go back to the depot to reload and go out again (a reload is written `0`
+    /// in the .sol routes); a trip leaves the depot no earlier than the release dates of the
+    /// clients it serves. Same distance convention and objective as `vrptw`.
+    ///
+    /// Example: wasteroute bench mtvrp ../shared/benchmarks/mtvrptwr_yang/*.vrp --seconds 30
+    Mtvrp(TwArgs),
+    /// Waste collection with disposal trips and a lunch break: Kim, Kim & Sahoo (2006).
+    ///
+    /// Trucks start empty, collect, unload at any disposal facility (within its hours) and go
+    /// on, and unload before returning; lunch (the file's duration) starts between 11:00 and
+    /// 12:00; daily volume and stop limits per truck; the depot's window is the working day.
+    /// Manhattan distance in miles on the coordinates (feet), travel at the file's speed.
+    /// Objective: fewest trucks, then least distance. Prints the authors' two heuristics side
+    /// by side (kim2006_table3.csv next to the files, or --kim-table). --sol-dir writes
+    /// <instance>.json with the instance's own stop ids and times in seconds after midnight.
+    /// HHMM values with 60 minutes or more (e.g. 1675) are read as decimal hours and listed.
+    ///
+    /// Example: wasteroute bench kim ../shared/benchmarks/wcvrptw_kim/*_stop.txt --seconds 60
+    Kim(KimArgs),
 }
 
+/// How long, how, and where results go: shared by the bench commands.
 #[derive(Args)]
-pub struct CvrpArgs {
-    /// CVRPLIB .vrp files.
-    #[arg(required = true)]
-    pub files: Vec<PathBuf>,
+pub struct RunArgs {
     /// Time limit per instance (s). Results then depend on machine speed; use --iterations
     /// for runs that repeat exactly.
     #[arg(long, default_value_t = 30.0)]
@@ -46,16 +79,50 @@ pub struct CvrpArgs {
     /// instance folder's parent, if there is one.
     #[arg(long)]
     pub bks: Option<PathBuf>,
-    /// Write <instance>.sol (CVRPLIB format) here.
+    /// Write one solution file per instance here.
     #[arg(long)]
     pub sol_dir: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct CvrpArgs {
+    /// CVRPLIB .vrp files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
     #[arg(long, value_enum, default_value_t = Rounding::Auto)]
     pub rounding: Rounding,
+}
+
+#[derive(Args)]
+pub struct TwArgs {
+    /// Instance files (Solomon .txt or VRPLIB .vrp).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Args)]
+pub struct KimArgs {
+    /// Kim's N_stop.txt files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// The authors' results (instance,algorithm,vehicles,...,TD_mile,...). Default:
+    /// kim2006_table3.csv next to the first file, if there.
+    #[arg(long)]
+    pub kim_table: Option<PathBuf>,
 }
 
 pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Cvrp(a) => cvrp(a),
+        BenchCommand::Vrptw(a) => timed(a, false),
+        BenchCommand::Mtvrp(a) => timed(a, true),
+        BenchCommand::Kim(a) => kim_bench(a),
     }
 }
 
@@ -64,42 +131,46 @@ fn default_bks(file: &Path) -> Option<PathBuf> {
     p.exists().then_some(p)
 }
 
-fn cvrp(a: CvrpArgs) -> anyhow::Result<()> {
-    if a.threads == 0 {
-        bail!("--threads must be at least 1");
-    }
-    if (a.seconds.is_nan() || a.seconds <= 0.0) && a.iterations.is_none() {
-        bail!("--seconds must be positive (or give --iterations)");
-    }
-    let bks_path = a.bks.clone().or_else(|| default_bks(&a.files[0]));
-    let bks = match &bks_path {
-        Some(p) => cvrplib::read_bks(p)
-            .with_context(|| format!("reading best-known costs {}", p.display()))?,
-        None => Default::default(),
-    };
-    if let Some(d) = &a.sol_dir {
-        std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
-    }
-    println!(
-        "| instance | n | cost | routes | gap % | seconds |\n| --- | ---: | ---: | ---: | ---: | ---: |"
-    );
-    let mut gaps = Vec::new();
-    for file in &a.files {
-        let mut inst = cvrplib::read(file, a.rounding)?;
-        // bks.csv and .sol files go by file name (NAME inside may differ in case: Tai75a).
-        if let Some(stem) = file.file_stem().and_then(|s| s.to_str()) {
-            inst.name = stem.to_string();
+impl RunArgs {
+    fn check(&self) -> anyhow::Result<()> {
+        if self.threads == 0 {
+            bail!("--threads must be at least 1");
         }
-        let (problem, travel) = inst.to_problem()?;
+        if (self.seconds.is_nan() || self.seconds <= 0.0) && self.iterations.is_none() {
+            bail!("--seconds must be positive (or give --iterations)");
+        }
+        if let Some(d) = &self.sol_dir {
+            std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
+        }
+        Ok(())
+    }
+
+    fn bks(&self, first: &Path) -> anyhow::Result<std::collections::HashMap<String, f64>> {
+        let path = self.bks.clone().or_else(|| default_bks(first));
+        Ok(match &path {
+            Some(p) => cvrplib::read_bks(p)
+                .with_context(|| format!("reading best-known costs {}", p.display()))?,
+            None => Default::default(),
+        })
+    }
+
+    /// Solves one instance with a progress bar (on a terminal) and verifies the solution with
+    /// the independent checker.
+    fn solve(
+        &self,
+        name: &str,
+        problem: &Problem,
+        travel: &MatrixTravel,
+    ) -> anyhow::Result<SolveOutcome> {
         let config = SolveConfig {
-            seed: a.seed,
-            threads: a.threads,
-            time_limit: if a.iterations.is_some() {
+            seed: self.seed,
+            threads: self.threads,
+            time_limit: if self.iterations.is_some() {
                 None
             } else {
-                Some(Duration::from_secs_f64(a.seconds))
+                Some(Duration::from_secs_f64(self.seconds))
             },
-            max_iterations: a.iterations,
+            max_iterations: self.iterations,
             ..Default::default()
         };
         let bar = if std::io::stderr().is_terminal() {
@@ -108,7 +179,7 @@ fn cvrp(a: CvrpArgs) -> anyhow::Result<()> {
                 indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {elapsed} {msg}")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
-            b.set_prefix(inst.name.clone());
+            b.set_prefix(name.to_string());
             Some(b)
         } else {
             None
@@ -120,17 +191,43 @@ fn cvrp(a: CvrpArgs) -> anyhow::Result<()> {
                 b.set_message(format!("best {best}, {} iterations", p.iterations));
             }
         };
-        let out = solver::solve_with(&problem, &travel, &config, None, Some(&cb))?;
+        let out = solver::solve_with(problem, travel, &config, None, Some(&cb))?;
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        let sol = &out.solution;
-        solver::check(&problem, &travel, sol).with_context(|| {
-            format!(
-                "{}: the solver returned a solution the checker rejects",
-                inst.name
-            )
+        solver::check(problem, travel, &out.solution).with_context(|| {
+            format!("{name}: the solver returned a solution the checker rejects")
         })?;
+        Ok(out)
+    }
+}
+
+fn mean_line(gaps: &[f64]) {
+    if !gaps.is_empty() {
+        let mean = gaps.iter().sum::<f64>() / gaps.len() as f64;
+        println!(
+            "\nmean gap: {mean:.2} % over {} instance(s) with a best-known cost",
+            gaps.len()
+        );
+    }
+}
+
+fn cvrp(a: CvrpArgs) -> anyhow::Result<()> {
+    a.run.check()?;
+    let bks = a.run.bks(&a.files[0])?;
+    println!(
+        "| instance | n | cost | routes | gap % | seconds |\n| --- | ---: | ---: | ---: | ---: | ---: |"
+    );
+    let mut gaps = Vec::new();
+    for file in &a.files {
+        let mut inst = cvrplib::read(file, a.rounding)?;
+        // bks.csv and .sol files go by file name (NAME inside may differ in case: Tai75a).
+        if let Some(stem) = file.file_stem().and_then(|s| s.to_str()) {
+            inst.name = stem.to_string();
+        }
+        let (problem, travel) = inst.to_problem()?;
+        let out = a.run.solve(&inst.name, &problem, &travel)?;
+        let sol = &out.solution;
         if !sol.unassigned.is_empty() {
             bail!(
                 "{}: {} customers left unassigned",
@@ -158,16 +255,149 @@ fn cvrp(a: CvrpArgs) -> anyhow::Result<()> {
             gap.map_or("-".into(), |g| format!("{g:.2}")),
             out.stats.seconds
         );
-        if let Some(d) = &a.sol_dir {
+        if let Some(d) = &a.run.sol_dir {
             let path = d.join(format!("{}.sol", inst.name));
             write_atomic(&path, &inst.sol_text(&routes))?;
         }
     }
-    if !gaps.is_empty() {
-        let mean = gaps.iter().sum::<f64>() / gaps.len() as f64;
+    mean_line(&gaps);
+    Ok(())
+}
+
+/// `vrptw` and `mtvrp`.
+fn timed(a: TwArgs, multi_trip: bool) -> anyhow::Result<()> {
+    a.run.check()?;
+    let bks = a.run.bks(&a.files[0])?;
+    println!(
+        "| instance | n | vehicles | cost | routes | gap % | seconds |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    );
+    let mut gaps = Vec::new();
+    for file in &a.files {
+        let mut inst = vrptw::read(file)?;
+        if let Some(stem) = file.file_stem().and_then(|s| s.to_str()) {
+            inst.name = stem.to_string();
+        }
+        if inst.multi_trip != multi_trip {
+            bail!(
+                "{}: {} instance; use `wasteroute bench {}`",
+                file.display(),
+                if inst.multi_trip {
+                    "a multi-trip (MTVRPTWR)"
+                } else {
+                    "a single-trip VRPTW"
+                },
+                if inst.multi_trip { "mtvrp" } else { "vrptw" }
+            );
+        }
+        let (problem, travel) = inst.to_problem()?;
+        let out = a.run.solve(&inst.name, &problem, &travel)?;
+        let sol = &out.solution;
+        if !sol.unassigned.is_empty() {
+            bail!(
+                "{}: {} customers left unassigned (the instance's {} vehicles could not serve them)",
+                inst.name,
+                sol.unassigned.len(),
+                inst.vehicles
+            );
+        }
+        let routes = inst.routes_of(sol);
+        let cost = inst.cost(&routes);
+        let gap = bks.get(&inst.name).map(|b| 100.0 * (cost - b) / b);
+        if let Some(g) = gap {
+            gaps.push(g);
+        }
         println!(
-            "\nmean gap: {mean:.2} % over {} instance(s) with a best-known cost",
-            gaps.len()
+            "| {} | {} | {} | {cost:.1} | {} | {} | {:.1} |",
+            inst.name,
+            inst.customers(),
+            inst.vehicles,
+            routes.len(),
+            gap.map_or("-".into(), |g| format!("{g:.2}")),
+            out.stats.seconds
+        );
+        if let Some(d) = &a.run.sol_dir {
+            let path = d.join(format!("{}.sol", inst.name));
+            write_atomic(&path, &inst.sol_text(&routes))?;
+        }
+    }
+    mean_line(&gaps);
+    Ok(())
+}
+
+fn kim_bench(a: KimArgs) -> anyhow::Result<()> {
+    a.run.check()?;
+    let table_path = a.kim_table.clone().or_else(|| {
+        let p = a.files[0].parent()?.join("kim2006_table3.csv");
+        p.exists().then_some(p)
+    });
+    let table = match &table_path {
+        Some(p) => kim::read_table(p).with_context(|| format!("reading {}", p.display()))?,
+        None => Default::default(),
+    };
+    println!(
+        "| instance | stops | vehicles | distance (mi) | Kim ext. insertion: vehicles / mi | Kim clustering: vehicles / mi | vehicles <= Kim's best | distance vs Kim's best % | seconds |\n| --- | ---: | ---: | ---: | ---: | ---: | :---: | ---: | ---: |"
+    );
+    let mut deltas = Vec::new();
+    for file in &a.files {
+        let inst = kim::read(file)?;
+        for w in &inst.warnings {
+            eprintln!("warning: {w}");
+        }
+        let (problem, travel) = inst.to_problem()?;
+        let out = a.run.solve(&inst.name, &problem, &travel)?;
+        let sol = &out.solution;
+        if !sol.unassigned.is_empty() {
+            let names: Vec<String> = sol
+                .unassigned
+                .iter()
+                .take(5)
+                .map(|u| format!("{} ({})", problem.jobs[u.job.ix()].name, u.reason))
+                .collect();
+            bail!(
+                "{}: {} stops left unassigned, e.g. {}",
+                inst.name,
+                sol.unassigned.len(),
+                names.join("; ")
+            );
+        }
+        let ks = inst.solution(sol);
+        let refs = table.get(&inst.name).cloned().unwrap_or_default();
+        let cell = |alg: &str| {
+            refs.iter()
+                .find(|r| r.algorithm.starts_with(alg))
+                .map_or("-".to_string(), |r| {
+                    format!("{} / {:.1}", r.vehicles, r.distance_mi)
+                })
+        };
+        let best_v = refs.iter().map(|r| r.vehicles).min();
+        let best_d = refs.iter().map(|r| r.distance_mi).reduce(f64::min);
+        let delta = best_d.map(|d| 100.0 * (ks.distance_mi - d) / d);
+        if let Some(d) = delta {
+            deltas.push(d);
+        }
+        println!(
+            "| {} | {} | {} | {:.1} | {} | {} | {} | {} | {:.1} |",
+            inst.name,
+            inst.stops(),
+            ks.vehicles,
+            ks.distance_mi,
+            cell("extended"),
+            cell("clustering"),
+            best_v.map_or("-", |v| if ks.vehicles as u32 <= v { "yes" } else { "**no**" }),
+            delta.map_or("-".into(), |d| format!("{d:+.2}")),
+            out.stats.seconds
+        );
+        if let Some(d) = &a.run.sol_dir {
+            let path = d.join(format!("{}.json", inst.name));
+            let text = serde_json::to_string_pretty(&ks)?;
+            write_atomic(&path, &text)?;
+        }
+    }
+    if !deltas.is_empty() {
+        let mean = deltas.iter().sum::<f64>() / deltas.len() as f64;
+        println!(
+            "\nmean distance vs the better of Kim's two heuristics: {mean:+.2} % over {} instance(s)",
+            deltas.len()
         );
     }
     Ok(())

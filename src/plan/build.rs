@@ -18,7 +18,7 @@ use super::{
 };
 use crate::network::{Metric, NetworkError, RoadGraph, Router, Snap};
 use crate::osm::{OsmData, Profile};
-use crate::scenario::{Column, Problems, Scenario, VehicleType, Weekday};
+use crate::scenario::{Column, ParkStream, Problems, Scenario, VehicleType, Weekday};
 use crate::solver::{self, LocationId, ProfileId, StreamId};
 
 /// Why a week could not be planned (a park that cannot be served is not an error: it is listed
@@ -526,6 +526,27 @@ fn planar(sites: &[Site]) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// When a collection at park stream `p` may start: inside one of its opening windows, early
+/// enough to finish before it closes (the service takes its fixed time plus its time per
+/// tonne). A window too short for the service keeps its start only: the truck must be there
+/// when it opens. Open all day: no window.
+fn service_windows(p: &ParkStream) -> Vec<solver::TimeWindow> {
+    if p.open
+        .iter()
+        .all(|w| w.start_s == 0 && w.end_s >= 24 * 3600)
+    {
+        return Vec::new();
+    }
+    let service = p.service_fixed_s + p.service_s_per_t * p.per_visit_kg() / 1000.0;
+    p.open
+        .iter()
+        .map(|w| {
+            let (a, b) = (f64::from(w.start_s), f64::from(w.end_s));
+            solver::TimeWindow::new(a, (b - service).max(a))
+        })
+        .collect()
+}
+
 /// The solver problem of one day; also returns, per job, the index of its park stream.
 fn day_problem(
     s: &Scenario,
@@ -565,6 +586,8 @@ fn day_problem(
             service_s: p.service_fixed_s,
             service_s_per_t: p.service_s_per_t,
             skills: p.skills.clone(),
+            time_windows: service_windows(p),
+            release_s: 0.0,
         });
         job_park.push(k);
     }
@@ -584,12 +607,21 @@ fn day_problem(
             fixed_cost: vt.cost_fixed,
             cost_per_km: vt.cost_per_km,
             cost_per_hour: vt.cost_per_h,
-            // Until the solver knows clock times (issue 4), the shift bounds the day's length.
-            max_duration_s: Some(
-                vt.max_work_s
-                    .unwrap_or(f64::INFINITY)
-                    .min(f64::from(vt.shift.len_s())),
-            ),
+            max_duration_s: vt.max_work_s,
+            shift_start_s: Some(f64::from(vt.shift.start_s)),
+            shift_end_s: Some(f64::from(vt.shift.end_s)),
+            max_distance_m: vt.max_distance_m,
+            max_stops: vt.max_stops.map(|n| n.min(u32::MAX as usize) as u32),
+            max_daily_amount: None,
+            lunch_break: vt.lunch.as_ref().map(|l| solver::LunchBreak {
+                duration_s: l.duration_s,
+                start_window: solver::TimeWindow::new(
+                    f64::from(l.window.start_s),
+                    f64::from(l.window.end_s),
+                ),
+            }),
+            // The matrices of this truck's profile are already built at its speed factor.
+            speed_factor: 1.0,
         })
         .collect();
     let facilities = s
@@ -606,6 +638,12 @@ fn day_problem(
             streams: f.streams.iter().map(|x| stream_ix(x)).collect(),
             unload_s: f.unload_fixed_s,
             unload_s_per_t: f.unload_s_per_t,
+            opening: f
+                .open
+                .iter()
+                .map(|w| solver::TimeWindow::new(f64::from(w.start_s), f64::from(w.end_s)))
+                .collect(),
+            daily_intake_kg: f.daily_intake_kg,
         })
         .collect();
     let problem = solver::Problem {
@@ -690,7 +728,6 @@ impl DayContext<'_, '_> {
         let vt = &s.vehicle_types[v];
         let g = self.vt_net[v];
         let router = &self.routers[g];
-        let t0 = f64::from(vt.shift.start_s);
         let mut stops = Vec::with_capacity(r.stops.len());
         let mut legs = Vec::with_capacity(r.stops.len().saturating_sub(1));
         let (mut trip, mut km) = (1u32, 0.0);
@@ -751,9 +788,9 @@ impl DayContext<'_, '_> {
                 kind,
                 site_id: self.sites[loc].id.clone(),
                 trip,
-                arrival_s: t0 + st.arrival_s,
-                start_s: t0 + st.start_s,
-                departure_s: t0 + st.departure_s,
+                arrival_s: st.arrival_s,
+                start_s: st.start_s,
+                departure_s: st.departure_s,
                 stream,
                 amount_kg: amount.first().copied().unwrap_or(0) as f64,
                 amount_m3: amount.get(1).copied().unwrap_or(0) as f64 / 1000.0,
@@ -766,7 +803,11 @@ impl DayContext<'_, '_> {
                 trip += 1;
             }
         }
-        let lunch: Option<Break> = None;
+        let lunch = r.lunch_break.as_ref().map(|b| Break {
+            start_s: b.start_s,
+            end_s: b.end_s,
+            after_stop: b.after_stop,
+        });
         Route {
             truck: format!("{}-{}", vt.id, r.vehicle + 1),
             vehicle_type: vt.id.clone(),

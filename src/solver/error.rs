@@ -35,6 +35,9 @@ pub enum SolverError {
     /// The initial (warm-start) solution does not fit the problem.
     #[error("initial solution does not fit the problem: {0}")]
     BadInitial(String),
+    /// A route given to [`schedule`](super::schedule) does not fit the problem.
+    #[error("planned route does not fit the problem: {0}")]
+    BadPlan(String),
 }
 
 fn list(v: &[InputProblem]) -> String {

@@ -1,9 +1,16 @@
 //! The search's view of a validated [`Problem`]: dense integer matrices over the locations in
-//! use, jobs split to fit a truck, compatibility masks, integer unit costs, granular neighbours.
-//! Built once per solve; everything the hot loops touch is a flat array.
+//! use (one duration matrix per travel profile and speed factor), jobs split to fit a truck,
+//! time windows and the other clock rules in integer time units, compatibility masks, integer
+//! unit costs, granular neighbours. Built once per solve; everything the hot loops touch is a
+//! flat array.
+//!
+//! Durations and clock times are rounded to the time resolution on the safe side (travel,
+//! service and unload times up, window starts up, window ends and limits down), so that a plan
+//! the search finds feasible stays feasible in exact arithmetic, which the checker uses.
 
 use super::error::SolverError;
-use super::model::{JobId, LocationId, MAX_DIMS, Objective, Problem, ProfileId};
+use super::model::{JobId, LocationId, MAX_DIMS, Objective, Problem, ProfileId, TimeWindow};
+use super::segment::{Ctx, FAC, START, T_OPEN, is_job};
 use super::solution::{SplitJob, Unassigned, UnassignedReason};
 use super::travel::TravelCosts;
 
@@ -14,12 +21,18 @@ pub(crate) type Load = [i64; D];
 pub(crate) const UNREACH: i32 = 1 << 29;
 pub(crate) const NONE: u32 = u32::MAX;
 pub(crate) const ALL: u64 = u64::MAX;
+/// "No limit" for integer route limits.
+pub(crate) const NOLIM: i64 = i64::MAX / 4;
+/// The most facilities with a daily intake limit.
+pub(crate) const MAXLIM: usize = 4;
 
 #[derive(Clone, Debug)]
 pub(crate) struct VType {
     pub count: u32,
-    /// Internal profile index (into `Inst::dist`/`dur`).
+    /// Internal duration profile (into `Inst::dur`; travel profile and speed factor).
     pub prof: usize,
+    /// Internal distance profile (into `Inst::dist`).
+    pub dprof: usize,
     pub start: u32,
     pub end: u32,
     pub cap: Load,
@@ -28,7 +41,20 @@ pub(crate) struct VType {
     /// Cost per distance unit and per time unit (internal cost units).
     pub ud: i64,
     pub ut: i64,
+    /// Working time limit (time units; the break comes on top).
     pub max_dur: i64,
+    /// Earliest departure, latest return (time units).
+    pub shift: (i64, i64),
+    pub max_dist: i64,
+    pub max_stops: i64,
+    /// Daily amount limit per dimension (`NOLIM` = none).
+    pub daily: Load,
+    /// Lunch break: (duration, earliest start, latest start), time units.
+    pub brk: Option<(i64, i64, i64)>,
+    /// Time units a distance unit over `max_dist` counts as (its typical travel time).
+    pub d2t: f64,
+    /// Time units a stop over `max_stops` counts as.
+    pub stop_t: i64,
     /// Vehicle types with the same signature evaluate segments identically.
     pub sig: usize,
 }
@@ -44,17 +70,39 @@ pub(crate) struct Inst {
     pub job_compat: Vec<u64>,
     /// (original job, part index from 1, number of parts).
     pub job_origin: Vec<(u32, u32, u32)>,
+    /// Windows of each job: (offset, count) into `wins`; count 0 = any time.
+    pub job_win: Vec<(u32, u32)>,
+    pub job_rel: Vec<i64>,
     pub nf: usize,
     pub fac_loc: Vec<u32>,
     pub fac_accept: Vec<u64>,
     pub fac_fixed: Vec<i64>,
     /// Unload time units per kg.
     pub fac_rate: Vec<f64>,
+    pub fac_win: Vec<(u32, u32)>,
+    /// Index into `lim_cap` of a facility's daily intake limit (`NONE`: no limit).
+    pub fac_lim: Vec<u32>,
+    /// Daily intake limits (kg) and their facilities.
+    pub lim_cap: Vec<i64>,
+    pub lim_fac: Vec<u32>,
+    /// All time windows (earliest, latest start), time units.
+    pub wins: Vec<(i64, i64)>,
     pub vts: Vec<VType>,
     pub nloc: usize,
     pub dist: Vec<Vec<i32>>,
     pub dur: Vec<Vec<i32>>,
+    /// Time matters: a cost per hour, a duration limit or clock rules.
     pub has_time: bool,
+    /// Clock rules exist (windows, shifts, a break, release dates): trucks may wait.
+    pub has_clock: bool,
+    /// Segments keep time in parts (release dates, or per-tonne unload times with clock rules).
+    pub tw_split: bool,
+    /// Some job or facility has more than one window.
+    pub has_multi: bool,
+    /// Some vehicle type has a lunch break.
+    pub has_break: bool,
+    /// Route limits beyond capacity: distance, stops or daily amounts.
+    pub has_limits: bool,
     pub has_fac: bool,
     pub return_empty: bool,
     pub cost_scale: f64,
@@ -85,11 +133,61 @@ fn scale_for(costs: &[f64]) -> f64 {
     s
 }
 
+/// `x / res` rounded up (durations, window starts), absorbing float noise.
+fn up(x: f64, res: f64) -> i64 {
+    (x / res - 1e-6).ceil() as i64
+}
+
+/// `x / res` rounded down (window ends, limits).
+fn down(x: f64, res: f64) -> i64 {
+    (x / res + 1e-6).floor() as i64
+}
+
 impl Inst {
+    /// The window `k` of a node's windows (open if it has none).
+    #[inline]
+    pub fn window(&self, w: (u32, u32), k: usize) -> (i64, i64) {
+        if w.1 == 0 {
+            (-T_OPEN, T_OPEN)
+        } else {
+            self.wins[w.0 as usize + k.min(w.1 as usize - 1)]
+        }
+    }
+
+    /// The daily intake limits as a fixed array (unused entries unlimited).
+    pub fn lim_cap_array(&self) -> [i64; MAXLIM] {
+        let mut a = [NOLIM; MAXLIM];
+        a[..self.lim_cap.len()].copy_from_slice(&self.lim_cap);
+        a
+    }
+
+    /// A node code's windows: (offset, count).
+    #[inline]
+    pub fn win_of(&self, code: u32) -> (u32, u32) {
+        if is_job(code) {
+            self.job_win[code as usize]
+        } else if code < START {
+            self.fac_win[(code - FAC) as usize]
+        } else {
+            (0, 0)
+        }
+    }
+
     pub fn build(
         p: &Problem,
         travel: &dyn TravelCosts,
         granular: usize,
+    ) -> Result<Inst, SolverError> {
+        Inst::build_with(p, travel, granular, true)
+    }
+
+    /// As [`Inst::build`]; `drop_unservable`: jobs no truck can serve alone within the time
+    /// rules are listed unassigned up front (off for scheduling given routes).
+    pub fn build_with(
+        p: &Problem,
+        travel: &dyn TravelCosts,
+        granular: usize,
+        drop_unservable: bool,
     ) -> Result<Inst, SolverError> {
         p.validate(travel)?;
         let nd = p.dimensions.len();
@@ -112,16 +210,34 @@ impl Inst {
         let ojob_loc: Vec<u32> = p.jobs.iter().map(|j| intern(j.location)).collect();
         let nloc = loc_ext.len();
 
-        // Profiles in use -> dense integer matrices.
-        let mut profs: Vec<ProfileId> = p.vehicle_types.iter().map(|v| v.profile).collect();
-        profs.sort_unstable();
-        profs.dedup();
-        let mut dist = Vec::with_capacity(profs.len());
-        let mut dur = Vec::with_capacity(profs.len());
+        // Profiles in use -> dense integer matrices: distances per travel profile, durations
+        // per travel profile and speed factor.
+        let mut dprofs: Vec<ProfileId> = p.vehicle_types.iter().map(|v| v.profile).collect();
+        dprofs.sort_unstable();
+        dprofs.dedup();
+        let mut tprofs: Vec<(ProfileId, u64)> = p
+            .vehicle_types
+            .iter()
+            .map(|v| (v.profile, v.speed_factor.to_bits()))
+            .collect();
+        tprofs.sort_unstable();
+        tprofs.dedup();
+        let mut dist = Vec::with_capacity(dprofs.len());
+        let mut dur = vec![Vec::new(); tprofs.len()];
         let mut max_arc = 1i64;
-        for &pr in &profs {
+        let conv = |x: Option<f64>, res: f64| match x {
+            Some(x) if x.is_finite() && x / res < (UNREACH / 4) as f64 => up(x, res) as i32,
+            _ => UNREACH,
+        };
+        for &pr in &dprofs {
+            let speeds: Vec<(usize, f64)> = tprofs
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.0 == pr)
+                .map(|(i, t)| (i, f64::from_bits(t.1)))
+                .collect();
             let mut dm = vec![0i32; nloc * nloc];
-            let mut tm = vec![0i32; nloc * nloc];
+            let mut tms: Vec<Vec<i32>> = speeds.iter().map(|_| vec![0i32; nloc * nloc]).collect();
             for a in 0..nloc {
                 for b in 0..nloc {
                     if a == b {
@@ -143,32 +259,51 @@ impl Inst {
                             });
                         }
                     }
-                    let conv = |x: Option<f64>, res: f64| match x {
-                        Some(x) if x.is_finite() && x / res < (UNREACH / 4) as f64 => {
-                            (x / res).round() as i32
-                        }
+                    let k = a * nloc + b;
+                    let d = match (dv, tv) {
+                        (Some(_), Some(_)) => conv(dv, dres),
                         _ => UNREACH,
                     };
-                    let (d, t) = match (dv, tv) {
-                        (Some(_), Some(_)) => (conv(dv, dres), conv(tv, tres)),
-                        _ => (UNREACH, UNREACH),
-                    };
-                    let (d, t) = if d == UNREACH || t == UNREACH {
-                        (UNREACH, UNREACH)
-                    } else {
-                        (d, t)
-                    };
-                    if d != UNREACH {
-                        max_arc = max_arc.max(d as i64).max(t as i64);
+                    dm[k] = d;
+                    for (si, &(_, sp)) in speeds.iter().enumerate() {
+                        let t = if d == UNREACH {
+                            UNREACH
+                        } else {
+                            conv(tv.map(|t| t / sp), tres)
+                        };
+                        if t == UNREACH {
+                            dm[k] = UNREACH;
+                        }
+                        tms[si][k] = t;
                     }
-                    dm[a * nloc + b] = d;
-                    tm[a * nloc + b] = t;
+                    if dm[k] != UNREACH {
+                        max_arc = max_arc.max(d as i64);
+                        for tm in &tms {
+                            max_arc = max_arc.max(tm[k] as i64);
+                        }
+                    }
+                }
+            }
+            // A pair unreachable for one speed is unreachable for all (same roads).
+            for tm in &mut tms {
+                for k in 0..nloc * nloc {
+                    if dm[k] == UNREACH {
+                        tm[k] = UNREACH;
+                    }
                 }
             }
             dist.push(dm);
-            dur.push(tm);
+            for ((si, _), tm) in speeds.iter().zip(tms) {
+                dur[*si] = tm;
+            }
         }
-        let prof_ix = |pr: ProfileId| profs.iter().position(|&x| x == pr).unwrap_or(0);
+        let dprof_ix = |pr: ProfileId| dprofs.iter().position(|&x| x == pr).unwrap_or(0);
+        let tprof_ix = |pr: ProfileId, sp: f64| {
+            tprofs
+                .iter()
+                .position(|&x| x == (pr, sp.to_bits()))
+                .unwrap_or(0)
+        };
         let reach = |prof: usize, a: u32, b: u32| {
             a == b || dist[prof][a as usize * nloc + b as usize] != UNREACH
         };
@@ -185,10 +320,24 @@ impl Inst {
             .vehicle_types
             .iter()
             .all(|v| v.cost_per_km == 0.0 && v.cost_per_hour == 0.0);
-        let has_time = p
-            .vehicle_types
-            .iter()
-            .any(|v| v.cost_per_hour > 0.0 || v.max_duration_s.is_some_and(|m| m.is_finite()));
+        let has_release = p.jobs.iter().any(|j| j.release_s > 0.0);
+        let has_break = p.vehicle_types.iter().any(|v| v.lunch_break.is_some());
+        let has_clock = has_release
+            || has_break
+            || p.jobs.iter().any(|j| !j.time_windows.is_empty())
+            || p.facilities.iter().any(|f| !f.opening.is_empty())
+            || p.vehicle_types
+                .iter()
+                .any(|v| v.shift_start_s.is_some_and(|x| x > 0.0) || v.shift_end_s.is_some());
+        let has_time = has_clock
+            || p.vehicle_types
+                .iter()
+                .any(|v| v.cost_per_hour > 0.0 || v.max_duration_s.is_some_and(|m| m.is_finite()));
+        let has_limits = p.vehicle_types.iter().any(|v| {
+            v.max_distance_m.is_some() || v.max_stops.is_some() || v.max_daily_amount.is_some()
+        });
+        let any_rate = p.facilities.iter().any(|f| f.unload_s_per_t > 0.0);
+        let tw_split = has_time && (has_release || (has_clock && any_rate));
 
         let mut skill_names: Vec<&str> = p
             .jobs
@@ -211,20 +360,57 @@ impl Inst {
             |st: &[super::model::StreamId]| st.iter().fold(0u64, |m, s| m | (1u64 << s.0));
 
         let mut vts = Vec::new();
-        let mut sigs: Vec<(usize, Load, u32)> = Vec::new();
+        let mut sigs: Vec<Vec<i64>> = Vec::new();
         for (i, v) in p.vehicle_types.iter().enumerate() {
             let mut cap = [0i64; D];
             cap[..nd].copy_from_slice(&v.capacity);
-            let prof = prof_ix(v.profile);
-            let key = (prof, cap, vt_end[i]);
+            let prof = tprof_ix(v.profile, v.speed_factor);
+            let dprof = dprof_ix(v.profile);
+            let ud = (v.cost_per_km / 1000.0 * dres * cost_scale).round() as i64;
+            let mut daily = [NOLIM; D];
+            if let Some(m) = &v.max_daily_amount {
+                daily[..nd].copy_from_slice(m);
+            }
+            // Typical travel time per distance unit and per arc (for limits in time units).
+            let (mut sd, mut st, mut na) = (0f64, 0f64, 0f64);
+            for k in 0..nloc * nloc {
+                if dist[dprof][k] != UNREACH && k % (nloc + 1) != 0 {
+                    sd += dist[dprof][k] as f64;
+                    st += dur[prof][k] as f64;
+                    na += 1.0;
+                }
+            }
+            let d2t = if sd > 0.0 && st > 0.0 { st / sd } else { 1.0 };
+            let stop_t = if na > 0.0 { (st / na).ceil() as i64 } else { 1 }.max(1);
+            let brk = v.lunch_break.map(|b| {
+                (
+                    up(b.duration_s, tres),
+                    up(b.start_window.start_s, tres),
+                    down(b.start_window.end_s, tres),
+                )
+            });
+            let shift = (
+                v.shift_start_s.map_or(0, |x| up(x, tres)),
+                v.shift_end_s.map_or(T_OPEN, |x| down(x, tres)),
+            );
+            let max_dist = v.max_distance_m.map_or(NOLIM, |m| down(m, dres));
+            let max_stops = v.max_stops.map_or(NOLIM, |m| m as i64);
+            let max_dur = v.max_duration_s.map_or(NOLIM, |m| down(m, tres));
+            let mut key = vec![prof as i64, dprof as i64, vt_end[i] as i64];
+            key.extend_from_slice(&cap);
+            key.extend_from_slice(&daily);
+            key.extend_from_slice(&[shift.0, shift.1, max_dist, max_stops, max_dur]);
+            if let Some((a, b, c)) = brk {
+                key.extend_from_slice(&[a, b, c]);
+            }
             let sig = sigs.iter().position(|k| *k == key).unwrap_or_else(|| {
                 sigs.push(key);
                 sigs.len() - 1
             });
-            let ud = (v.cost_per_km / 1000.0 * dres * cost_scale).round() as i64;
             vts.push(VType {
                 count: v.count,
                 prof,
+                dprof,
                 start: vt_start[i],
                 end: vt_end[i],
                 cap,
@@ -232,9 +418,14 @@ impl Inst {
                 fixed: (v.fixed_cost * cost_scale).round() as i64,
                 ud: if all_zero { 1 } else { ud },
                 ut: (v.cost_per_hour / 3600.0 * tres * cost_scale).round() as i64,
-                max_dur: v
-                    .max_duration_s
-                    .map_or(i64::MAX / 4, |m| (m / tres + 1e-9).floor() as i64),
+                max_dur,
+                shift,
+                max_dist,
+                max_stops,
+                daily,
+                brk,
+                d2t,
+                stop_t,
                 sig,
             });
         }
@@ -244,21 +435,45 @@ impl Inst {
             .map(|v| skill_mask(&v.skills))
             .collect();
 
+        let mut wins: Vec<(i64, i64)> = Vec::new();
+        let mut add_wins = |ws: &[TimeWindow]| -> (u32, u32) {
+            let off = wins.len() as u32;
+            for w in ws {
+                wins.push((up(w.start_s, tres), down(w.end_s, tres)));
+            }
+            (off, ws.len() as u32)
+        };
+        let fac_win: Vec<(u32, u32)> = p.facilities.iter().map(|f| add_wins(&f.opening)).collect();
+        let ojob_win: Vec<(u32, u32)> = p.jobs.iter().map(|j| add_wins(&j.time_windows)).collect();
+        let has_multi = fac_win.iter().chain(ojob_win.iter()).any(|w| w.1 > 1);
+
         let fac_accept: Vec<u64> = p
             .facilities
             .iter()
             .map(|f| stream_mask(&f.streams))
             .collect();
-        let fac_fixed: Vec<i64> = p
-            .facilities
-            .iter()
-            .map(|f| (f.unload_s / tres).round() as i64)
-            .collect();
+        let fac_fixed: Vec<i64> = p.facilities.iter().map(|f| up(f.unload_s, tres)).collect();
         let fac_rate: Vec<f64> = p
             .facilities
             .iter()
             .map(|f| f.unload_s_per_t / 1000.0 / tres)
             .collect();
+        let mut fac_lim = vec![NONE; p.facilities.len()];
+        let mut lim_cap = Vec::new();
+        let mut lim_fac = Vec::new();
+        for (f, fac) in p.facilities.iter().enumerate() {
+            if let Some(l) = fac.daily_intake_kg {
+                if lim_cap.len() == MAXLIM {
+                    return Err(SolverError::Invalid(vec![super::error::InputProblem {
+                        item: format!("facility '{}' (#{f})", fac.name),
+                        what: format!("at most {MAXLIM} facilities may have a daily intake limit"),
+                    }]));
+                }
+                fac_lim[f] = lim_cap.len() as u32;
+                lim_cap.push((l + 1e-6).floor() as i64);
+                lim_fac.push(f as u32);
+            }
+        }
 
         // Jobs: compatibility, reachability, splitting.
         let mut inst_jobs = JobsOut::default();
@@ -284,17 +499,17 @@ impl Inst {
             let loc = ojob_loc[ji];
             let mut reachable = 0u64;
             for (vi, v) in vts.iter().enumerate() {
-                if compat & (1 << vi) == 0 || !reach(v.prof, v.start, loc) {
+                if compat & (1 << vi) == 0 || !reach(v.dprof, v.start, loc) {
                     continue;
                 }
                 let back = if has_fac {
                     (0..p.facilities.len()).any(|f| {
                         fac_accept[f] & smask != 0
-                            && reach(v.prof, loc, fac_loc[f])
-                            && reach(v.prof, fac_loc[f], v.end)
+                            && reach(v.dprof, loc, fac_loc[f])
+                            && reach(v.dprof, fac_loc[f], v.end)
                     })
                 } else {
-                    reach(v.prof, loc, v.end)
+                    reach(v.dprof, loc, v.end)
                 };
                 if back {
                     reachable |= 1 << vi;
@@ -309,7 +524,8 @@ impl Inst {
             }
             let mut amt = [0i64; D];
             amt[..nd].copy_from_slice(&j.amount);
-            // Parts needed per vehicle type; keep the fewest.
+            // Parts needed per vehicle type (a part must fit a trip and a day); keep the fewest.
+            let room = |v: &VType, d: usize| v.cap[d].min(v.daily[d]);
             let mut best_k = u64::MAX;
             let mut bad_dim = 0;
             for (vi, v) in vts.iter().enumerate() {
@@ -319,12 +535,12 @@ impl Inst {
                 let mut k = 1u64;
                 for d in 0..nd {
                     if amt[d] > 0 {
-                        if v.cap[d] == 0 {
+                        if room(v, d) <= 0 {
                             k = u64::MAX;
                             bad_dim = d;
                             break;
                         }
-                        k = k.max((amt[d] as u64).div_ceil(v.cap[d] as u64));
+                        k = k.max((amt[d] as u64).div_ceil(room(v, d) as u64));
                     }
                 }
                 best_k = best_k.min(k);
@@ -350,57 +566,26 @@ impl Inst {
                 }
                 let mut pc = 0u64;
                 for (vi, v) in vts.iter().enumerate() {
-                    if reachable & (1 << vi) != 0 && (0..nd).all(|d| a[d] <= v.cap[d]) {
+                    if reachable & (1 << vi) != 0 && (0..nd).all(|d| a[d] <= room(v, d)) {
                         pc |= 1 << vi;
                     }
                 }
                 let mass = p.mass_dimension.map_or(0, |m| a[m]);
-                let serv = (j.service_s + j.service_s_per_t * mass as f64 / 1000.0) / tres;
+                let serv = j.service_s + j.service_s_per_t * mass as f64 / 1000.0;
                 inst_jobs.loc.push(loc);
                 inst_jobs.amt.push(a);
                 inst_jobs.mass.push(mass);
                 inst_jobs.stream.push(smask);
-                inst_jobs.serv.push(serv.round() as i64);
+                inst_jobs.serv.push(up(serv, tres));
                 inst_jobs.compat.push(pc);
+                inst_jobs.win.push(ojob_win[ji]);
+                inst_jobs.rel.push(up(j.release_s, tres));
                 inst_jobs
                     .origin
                     .push((ji as u32, part as u32 + 1, k as u32));
             }
         }
-        let nj = inst_jobs.loc.len();
         let nf = p.facilities.len();
-
-        // Granular neighbourhoods: the closest jobs (both directions, first profile).
-        let g = granular.min(nj.saturating_sub(1));
-        let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); nj];
-        {
-            let dm = &dist[0];
-            let mut order: Vec<(i64, u32)> = Vec::with_capacity(nj);
-            for i in 0..nj {
-                order.clear();
-                let li = inst_jobs.loc[i] as usize;
-                for j in 0..nj {
-                    if i != j {
-                        let lj = inst_jobs.loc[j] as usize;
-                        let c = dm[li * nloc + lj] as i64 + dm[lj * nloc + li] as i64;
-                        order.push((c, j as u32));
-                    }
-                }
-                if g < order.len() {
-                    order.select_nth_unstable(g);
-                    order.truncate(g);
-                }
-                order.sort_unstable();
-                for &(_, j) in &order {
-                    neighbours[i].push(j);
-                    neighbours[j as usize].push(i as u32);
-                }
-            }
-            for n in &mut neighbours {
-                n.sort_unstable();
-                n.dedup();
-            }
-        }
 
         let coords = if (0..nloc).all(|l| travel.coordinates(loc_ext[l]).is_some()) {
             Some(
@@ -412,61 +597,54 @@ impl Inst {
             None
         };
 
-        let mut close_fac = vec![Vec::new(); vts.len()];
-        if has_fac {
-            for (vi, v) in vts.iter().enumerate() {
-                close_fac[vi] = (0..nj)
-                    .map(|j| {
-                        let mut best = (i64::MAX, NONE);
-                        for f in 0..nf {
-                            if fac_accept[f] & inst_jobs.stream[j] == 0 {
-                                continue;
-                            }
-                            let c = dist[v.prof]
-                                [inst_jobs.loc[j] as usize * nloc + fac_loc[f] as usize]
-                                as i64
-                                + dist[v.prof][fac_loc[f] as usize * nloc + v.end as usize] as i64;
-                            if c < best.0 {
-                                best = (c, f as u32);
-                            }
-                        }
-                        best.1
-                    })
-                    .collect();
-            }
-        }
-
         let mut inst = Inst {
             nd,
-            nj,
+            nj: inst_jobs.loc.len(),
             job_loc: inst_jobs.loc,
             job_amt: inst_jobs.amt,
             job_stream_mask: inst_jobs.stream,
             job_serv: inst_jobs.serv,
             job_compat: inst_jobs.compat,
             job_origin: inst_jobs.origin,
+            job_win: inst_jobs.win,
+            job_rel: inst_jobs.rel,
             nf,
             fac_loc,
             fac_accept,
             fac_fixed,
             fac_rate,
+            fac_win,
+            fac_lim,
+            lim_cap,
+            lim_fac,
+            wins,
             vts,
             nloc,
             dist,
             dur,
             has_time,
+            has_clock,
+            tw_split,
+            has_multi,
+            has_break,
+            has_limits,
             has_fac,
             return_empty: s.return_empty,
             cost_scale,
             vehicle_m: 0,
-            neighbours,
+            neighbours: Vec::new(),
             coords,
             pre_unassigned,
             splits,
-            close_fac,
+            close_fac: Vec::new(),
             max_arc,
             mass_dim: p.mass_dimension,
         };
+        if drop_unservable && (has_time || has_limits) {
+            inst.drop_unservable();
+        }
+        inst.close_fac = inst.closest_facilities();
+        inst.neighbours = inst.granular_neighbours(granular);
         if p.settings.objective == Objective::FewestVehiclesFirst {
             // Larger than any difference in route costs: every job on its own route, twice.
             let mut m: i64 = 0;
@@ -491,6 +669,189 @@ impl Inst {
     pub fn slots(&self, vt: usize) -> usize {
         (self.vts[vt].count as usize).min(self.nj.max(1))
     }
+
+    /// Takes out jobs no truck can serve on a route of their own within the time rules (a
+    /// window before the shift, a park too far for the working day): they are reported
+    /// unassigned instead of making every plan infeasible. A split job goes whole.
+    fn drop_unservable(&mut self) {
+        let mut bad_origin: Vec<u32> = Vec::new();
+        for j in 0..self.nj {
+            let o = self.job_origin[j].0;
+            if bad_origin.last() == Some(&o) {
+                continue;
+            }
+            let ok = (0..self.vts.len()).any(|v| {
+                self.job_compat[j] & (1 << v) != 0 && {
+                    let ctx = Ctx::new(self, v);
+                    self.solo_routes(v, j as u32).iter().any(|nodes| {
+                        let s = super::search::individual::route_seg(&ctx, v, nodes);
+                        let viol = ctx.violations(v, &s);
+                        viol.time == 0 && viol.stream == 0 && !viol.unreachable
+                    })
+                }
+            });
+            if !ok {
+                bad_origin.push(o);
+            }
+        }
+        if bad_origin.is_empty() {
+            return;
+        }
+        let keep: Vec<bool> = (0..self.nj)
+            .map(|j| !bad_origin.contains(&self.job_origin[j].0))
+            .collect();
+        macro_rules! retain {
+            ($($f:ident),*) => {$(
+                let mut k = 0;
+                self.$f.retain(|_| { k += 1; keep[k - 1] });
+            )*};
+        }
+        retain!(
+            job_loc,
+            job_amt,
+            job_stream_mask,
+            job_serv,
+            job_compat,
+            job_origin,
+            job_win,
+            job_rel
+        );
+        self.nj = self.job_loc.len();
+        self.splits.retain(|s| !bad_origin.contains(&s.job.0));
+        for o in bad_origin {
+            self.pre_unassigned.push(Unassigned {
+                job: JobId(o),
+                reason: UnassignedReason::OutsideWorkingHours,
+            });
+        }
+        self.pre_unassigned.sort_by_key(|u| u.job);
+    }
+
+    /// Node lists of the routes that serve job `j` alone: each accepting facility (when trucks
+    /// unload), with or without the break at each place it could be taken.
+    fn solo_routes(&self, vt: usize, j: u32) -> Vec<Vec<u32>> {
+        use super::segment::BRK;
+        let mut bases: Vec<Vec<u32>> = Vec::new();
+        if self.has_fac {
+            for f in 0..self.nf {
+                if self.fac_accept[f] & self.job_stream_mask[j as usize] != 0 {
+                    bases.push(vec![j, FAC + f as u32]);
+                }
+            }
+            if !self.return_empty {
+                bases.push(vec![j]);
+            }
+        } else {
+            bases.push(vec![j]);
+        }
+        if self.vts[vt].brk.is_none() {
+            return bases;
+        }
+        let mut out = Vec::new();
+        for b in bases {
+            for pos in 0..=b.len() {
+                let mut n = b.clone();
+                n.insert(pos, BRK);
+                out.push(n);
+            }
+            out.push(b);
+        }
+        out
+    }
+
+    /// Per vehicle type and job: the facility that is cheapest to unload that job alone at,
+    /// before the end depot.
+    fn closest_facilities(&self) -> Vec<Vec<u32>> {
+        let mut close_fac = vec![Vec::new(); self.vts.len()];
+        if !self.has_fac {
+            return close_fac;
+        }
+        let nloc = self.nloc;
+        for (vi, v) in self.vts.iter().enumerate() {
+            close_fac[vi] = (0..self.nj)
+                .map(|j| {
+                    let mut best = (i64::MAX, NONE);
+                    for f in 0..self.nf {
+                        if self.fac_accept[f] & self.job_stream_mask[j] == 0 {
+                            continue;
+                        }
+                        let dm = &self.dist[v.dprof];
+                        let c = dm[self.job_loc[j] as usize * nloc + self.fac_loc[f] as usize]
+                            as i64
+                            + dm[self.fac_loc[f] as usize * nloc + v.end as usize] as i64;
+                        if c < best.0 {
+                            best = (c, f as u32);
+                        }
+                    }
+                    best.1
+                })
+                .collect();
+        }
+        close_fac
+    }
+
+    /// Granular neighbourhoods: the closest jobs (both directions, first profile). With clock
+    /// rules, closeness also counts the waiting and the time warp of going from one to the
+    /// other (weights 0.2 and 1, as PyVRP's default neighbourhood for time windows).
+    fn granular_neighbours(&self, granular: usize) -> Vec<Vec<u32>> {
+        let nj = self.nj;
+        let nloc = self.nloc;
+        let g = granular.min(nj.saturating_sub(1));
+        let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); nj];
+        let dm = &self.dist[0];
+        let tm = &self.dur[0];
+        let v0 = &self.vts[0];
+        let t2d = if self.has_clock { 1.0 / v0.d2t } else { 0.0 };
+        let hull = |j: usize| {
+            let (off, cnt) = self.job_win[j];
+            if cnt == 0 {
+                (-T_OPEN, T_OPEN)
+            } else {
+                (
+                    self.wins[off as usize].0,
+                    self.wins[(off + cnt - 1) as usize].1,
+                )
+            }
+        };
+        let prox = |i: usize, j: usize| -> f64 {
+            let (li, lj) = (self.job_loc[i] as usize, self.job_loc[j] as usize);
+            let d = dm[li * nloc + lj] as f64;
+            if t2d == 0.0 {
+                return d;
+            }
+            let t = tm[li * nloc + lj];
+            let ((ei, lti), (ej, ltj)) = (hull(i), hull(j));
+            let (ei, lti) = (ei.max(0), lti.min(1 << 40));
+            let (ej, ltj) = (ej.max(0), ltj.min(1 << 40));
+            let s = self.job_serv[i];
+            let wait = (ej - t as i64 - s - lti).max(0) as f64;
+            let warp = (ei + s + t as i64 - ltj).max(0) as f64;
+            d + t2d * (0.2 * wait + warp)
+        };
+        let mut order: Vec<(f64, u32)> = Vec::with_capacity(nj);
+        for i in 0..nj {
+            order.clear();
+            for j in 0..nj {
+                if i != j {
+                    order.push((prox(i, j) + prox(j, i), j as u32));
+                }
+            }
+            if g < order.len() {
+                order.select_nth_unstable_by(g, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                order.truncate(g);
+            }
+            order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            for &(_, j) in &order {
+                neighbours[i].push(j);
+                neighbours[j as usize].push(i as u32);
+            }
+        }
+        for n in &mut neighbours {
+            n.sort_unstable();
+            n.dedup();
+        }
+        neighbours
+    }
 }
 
 #[derive(Default)]
@@ -501,5 +862,7 @@ struct JobsOut {
     stream: Vec<u64>,
     serv: Vec<i64>,
     compat: Vec<u64>,
+    win: Vec<(u32, u32)>,
+    rel: Vec<i64>,
     origin: Vec<(u32, u32, u32)>,
 }

@@ -2,7 +2,8 @@
 //! settings. Plain data (serde), validated as a whole by [`Problem::validate`].
 //!
 //! Locations are indices into a [`TravelCosts`](super::TravelCosts) matrix; the model never sees
-//! the map. Amounts are integers in the unit of their dimension (e.g. kg, litres).
+//! the map. Amounts are integers in the unit of their dimension (e.g. kg, litres). Clock times
+//! (time windows, shifts, breaks, release times) are seconds after midnight of the day.
 
 use serde::{Deserialize, Serialize};
 
@@ -80,6 +81,42 @@ pub struct Job {
     /// Skills a vehicle must have to serve this job (e.g. "crane", "hazmat").
     #[serde(default)]
     pub skills: Vec<String>,
+    /// When service may start: one or more windows (s after midnight), in order and not
+    /// overlapping, e.g. 08:00-11:30 and 13:00-17:00 for a park closed at lunch. Empty: any time.
+    /// Trucks that arrive early wait.
+    #[serde(default)]
+    pub time_windows: Vec<TimeWindow>,
+    /// The trip that collects this job may not leave its depot (or the facility where the
+    /// truck last unloaded) before this time (s after midnight). The release dates of the
+    /// multi-trip benchmark (Yang 2023); 0 = no constraint.
+    #[serde(default)]
+    pub release_s: f64,
+}
+
+/// A window `[start_s, end_s]` of clock time, seconds after midnight (`start_s <= end_s`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeWindow {
+    pub start_s: f64,
+    pub end_s: f64,
+}
+
+impl TimeWindow {
+    pub fn new(start_s: f64, end_s: f64) -> Self {
+        TimeWindow { start_s, end_s }
+    }
+}
+
+/// A driver's break (lunch): how long, and when it must start. It is taken where the truck is,
+/// after a stop (or at the depot before leaving); the truck does nothing else meanwhile.
+/// A truck back at its end depot by `start_window.start_s`, or leaving its depot at or after
+/// `start_window.end_s`, takes no break that day.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LunchBreak {
+    pub duration_s: f64,
+    /// The break must start inside this window (s after midnight).
+    pub start_window: TimeWindow,
 }
 
 /// A kind of truck, and how many of it are available.
@@ -106,13 +143,86 @@ pub struct VehicleType {
     pub fixed_cost: f64,
     #[serde(default)]
     pub cost_per_km: f64,
-    /// Cost per hour of route duration (travel, service, unloading).
+    /// Cost per hour from leaving the depot to coming back (travel, service, unloading, waiting
+    /// and the lunch break).
     #[serde(default)]
     pub cost_per_hour: f64,
-    /// Maximum route duration (s): travel + service + unloading. A CVRPLIB `DISTANCE` limit maps
-    /// here (with durations equal to distances); issue 4 adds shifts on top.
+    /// Maximum working time per day (s): from leaving the start depot to arriving at the end
+    /// depot, waiting included, the lunch break not. A CVRPLIB `DISTANCE` limit maps here (with
+    /// durations equal to distances).
     #[serde(default)]
     pub max_duration_s: Option<f64>,
+    /// Earliest departure from the start depot (s after midnight); `None` = 0 (midnight).
+    #[serde(default)]
+    pub shift_start_s: Option<f64>,
+    /// Latest arrival back at the end depot (s after midnight); `None` = no limit.
+    #[serde(default)]
+    pub shift_end_s: Option<f64>,
+    /// Maximum distance driven per day (m).
+    #[serde(default)]
+    pub max_distance_m: Option<f64>,
+    /// Maximum number of collections (job visits) per day; unloads do not count.
+    #[serde(default)]
+    pub max_stops: Option<u32>,
+    /// Maximum amount collected per day over all trips, per dimension (same units as
+    /// `capacity`), e.g. a crew's daily volume limit.
+    #[serde(default)]
+    pub max_daily_amount: Option<Vec<i64>>,
+    /// The driver's break, if any.
+    #[serde(default)]
+    pub lunch_break: Option<LunchBreak>,
+    /// Travel times of this truck are the matrix durations divided by this (0.85: a truck 15 %
+    /// slower than the speeds the matrix was built with). Distances are unchanged.
+    #[serde(default = "one")]
+    pub speed_factor: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl Default for VehicleType {
+    /// One truck at location 0 with capacity 0 and no costs or limits: a base for `..Default`.
+    fn default() -> Self {
+        VehicleType {
+            name: String::new(),
+            count: 1,
+            start: LocationId(0),
+            end: LocationId(0),
+            capacity: Vec::new(),
+            streams: None,
+            skills: Vec::new(),
+            profile: ProfileId(0),
+            fixed_cost: 0.0,
+            cost_per_km: 0.0,
+            cost_per_hour: 0.0,
+            max_duration_s: None,
+            shift_start_s: None,
+            shift_end_s: None,
+            max_distance_m: None,
+            max_stops: None,
+            max_daily_amount: None,
+            lunch_break: None,
+            speed_factor: 1.0,
+        }
+    }
+}
+
+impl Default for Job {
+    /// A job at location 0 with no amount: a base for `..Default::default()`.
+    fn default() -> Self {
+        Job {
+            name: String::new(),
+            location: LocationId(0),
+            amount: Vec::new(),
+            stream: StreamId(0),
+            service_s: 0.0,
+            service_s_per_t: 0.0,
+            skills: Vec::new(),
+            time_windows: Vec::new(),
+            release_s: 0.0,
+        }
+    }
 }
 
 fn default_profile() -> ProfileId {
@@ -133,6 +243,29 @@ pub struct Facility {
     /// Extra unload time per tonne unloaded (s/t); needs [`Problem::mass_dimension`].
     #[serde(default)]
     pub unload_s_per_t: f64,
+    /// When unloading may start: one or more windows (s after midnight), in order and not
+    /// overlapping. Empty: any time.
+    #[serde(default)]
+    pub opening: Vec<TimeWindow>,
+    /// The most this facility takes per day from all trucks together (kg of the mass
+    /// dimension); `None` = no limit.
+    #[serde(default)]
+    pub daily_intake_kg: Option<f64>,
+}
+
+impl Default for Facility {
+    /// A facility at location 0 accepting nothing: a base for `..Default::default()`.
+    fn default() -> Self {
+        Facility {
+            name: String::new(),
+            location: LocationId(0),
+            streams: Vec::new(),
+            unload_s: 0.0,
+            unload_s_per_t: 0.0,
+            opening: Vec::new(),
+            daily_intake_kg: None,
+        }
+    }
 }
 
 /// What the search minimises.
@@ -193,6 +326,59 @@ pub struct Problem {
 
 fn bad_time(v: f64) -> bool {
     !v.is_finite() || v < 0.0
+}
+
+/// `HH:MM` (or `HH:MM:SS` when not whole minutes) for seconds after midnight, for messages.
+pub fn clock(t: f64) -> String {
+    if !t.is_finite() {
+        return format!("{t}");
+    }
+    let s = t.round() as i64;
+    let (h, m, sec) = (
+        s.div_euclid(3600),
+        s.rem_euclid(3600) / 60,
+        s.rem_euclid(60),
+    );
+    if sec == 0 {
+        format!("{h:02}:{m:02}")
+    } else {
+        format!("{h:02}:{m:02}:{sec:02}")
+    }
+}
+
+/// What is wrong with a list of time windows, if anything (each must be finite, not negative,
+/// end no earlier than its start; the list in order without overlaps).
+fn window_problem(ws: &[TimeWindow]) -> Option<String> {
+    for (k, w) in ws.iter().enumerate() {
+        if bad_time(w.start_s) || bad_time(w.end_s) {
+            return Some(format!(
+                "time window #{} [{}, {}] must have finite, non-negative times (s after midnight)",
+                k + 1,
+                w.start_s,
+                w.end_s
+            ));
+        }
+        if w.end_s < w.start_s {
+            return Some(format!(
+                "time window #{} ends ({}) before it starts ({}); write start <= end within one day",
+                k + 1,
+                clock(w.end_s),
+                clock(w.start_s)
+            ));
+        }
+        if k > 0 && w.start_s <= ws[k - 1].end_s {
+            return Some(format!(
+                "time windows #{} ({}-{}) and #{} ({}-{}) overlap or are out of order; list them in time order without overlaps",
+                k,
+                clock(ws[k - 1].start_s),
+                clock(ws[k - 1].end_s),
+                k + 1,
+                clock(w.start_s),
+                clock(w.end_s)
+            ));
+        }
+    }
+    None
 }
 
 impl Problem {
@@ -296,6 +482,18 @@ impl Problem {
                     "service times must be finite and not negative".into(),
                 );
             }
+            if let Some(w) = window_problem(&j.time_windows) {
+                err(item.clone(), w);
+            }
+            if bad_time(j.release_s) {
+                err(
+                    item.clone(),
+                    format!(
+                        "release_s = {} must be finite and not negative",
+                        j.release_s
+                    ),
+                );
+            }
         }
         if self.vehicle_types.is_empty() || self.vehicle_types.len() > MAX_STREAMS {
             err(
@@ -362,13 +560,101 @@ impl Problem {
                     );
                 }
             }
-            if let Some(m) = v.max_duration_s
-                && bad_time(m)
+            for (what, x) in [
+                ("max_duration_s", v.max_duration_s),
+                ("shift_start_s", v.shift_start_s),
+                ("shift_end_s", v.shift_end_s),
+                ("max_distance_m", v.max_distance_m),
+            ] {
+                if let Some(m) = x
+                    && bad_time(m)
+                {
+                    err(
+                        item.clone(),
+                        format!("{what} = {m} must be finite and not negative"),
+                    );
+                }
+            }
+            let shift = (v.shift_start_s.unwrap_or(0.0), v.shift_end_s);
+            if let (a, Some(b)) = shift
+                && b < a
             {
                 err(
                     item.clone(),
-                    format!("max_duration_s = {m} must be finite and not negative"),
+                    format!(
+                        "the shift ends ({}) before it starts ({})",
+                        clock(b),
+                        clock(a)
+                    ),
                 );
+            }
+            if let Some(m) = &v.max_daily_amount {
+                if m.len() != nd {
+                    err(
+                        item.clone(),
+                        format!(
+                            "max_daily_amount has {} values but the problem has {nd} dimensions",
+                            m.len()
+                        ),
+                    );
+                } else if m.iter().any(|&x| x < 0) {
+                    err(
+                        item.clone(),
+                        "max_daily_amount values must not be negative".into(),
+                    );
+                }
+            }
+            if !(v.speed_factor.is_finite() && v.speed_factor > 0.0) {
+                err(
+                    item.clone(),
+                    format!(
+                        "speed_factor = {} must be a positive number (1 = matrix speeds)",
+                        v.speed_factor
+                    ),
+                );
+            }
+            if let Some(b) = &v.lunch_break {
+                let w = b.start_window;
+                if !(b.duration_s.is_finite() && b.duration_s > 0.0) {
+                    err(
+                        item.clone(),
+                        format!(
+                            "lunch break duration {} s must be a positive number",
+                            b.duration_s
+                        ),
+                    );
+                } else if let Some(prob) = window_problem(&[w]) {
+                    err(item.clone(), format!("lunch break start window: {prob}"));
+                } else {
+                    if let (a, Some(e)) = shift
+                        && b.duration_s > e - a
+                    {
+                        err(
+                            item.clone(),
+                            format!(
+                                "the lunch break ({:.0} min) is longer than the shift {}-{} ({:.0} min)",
+                                b.duration_s / 60.0,
+                                clock(a),
+                                clock(e),
+                                (e - a) / 60.0
+                            ),
+                        );
+                    }
+                    if let (a, Some(e)) = shift
+                        && (w.end_s < a || w.start_s > e)
+                    {
+                        err(
+                            item.clone(),
+                            format!(
+                                "the lunch break must start in {}-{}, outside the shift {}-{}",
+                                clock(w.start_s),
+                                clock(w.end_s),
+                                clock(a),
+                                clock(e)
+                            ),
+                        );
+                    }
+                }
             }
         }
         let mut skills: Vec<&str> = self
@@ -402,6 +688,23 @@ impl Problem {
                     item.clone(),
                     "unload times must be finite and not negative".into(),
                 );
+            }
+            if let Some(w) = window_problem(&f.opening) {
+                err(item.clone(), format!("opening hours: {w}"));
+            }
+            if let Some(l) = f.daily_intake_kg {
+                if bad_time(l) {
+                    err(
+                        item.clone(),
+                        format!("daily_intake_kg = {l} must be finite and not negative"),
+                    );
+                } else if self.mass_dimension.is_none() {
+                    err(
+                        item.clone(),
+                        "a daily intake limit (kg) is given but no dimension is marked as mass (kg)"
+                            .into(),
+                    );
+                }
             }
         }
         if !self.facilities.is_empty() {

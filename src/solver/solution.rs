@@ -28,9 +28,23 @@ pub struct Route {
     /// Which truck of its type (0-based).
     pub vehicle: u32,
     pub stops: Vec<Stop>,
+    /// The driver's break, when taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lunch_break: Option<BreakTaken>,
     pub distance_m: f64,
+    /// From the start of the day (the first stop's `start_s`) to the arrival at the end depot.
     pub duration_s: f64,
     pub cost: f64,
+}
+
+/// When and where a driver took the break: after stop `after_stop` (an index into
+/// `Route::stops`, 0 = at the depot before leaving), at that stop's location.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakTaken {
+    pub after_stop: usize,
+    pub start_s: f64,
+    pub end_s: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -38,9 +52,14 @@ pub struct Route {
 pub struct Stop {
     pub kind: StopKind,
     pub location: LocationId,
-    /// Times in seconds after the route's start.
+    /// Times in seconds after midnight (0 when the problem has no clock times: then they
+    /// count from the route's start). At the start depot, `start_s` is when the day begins.
     pub arrival_s: f64,
+    /// Time spent waiting between arrival and the start of service (a site not yet open).
+    pub waiting_s: f64,
+    /// When service (collection, unloading) starts.
     pub start_s: f64,
+    /// When the truck leaves: after service, and after the break when it is taken here.
     pub departure_s: f64,
     /// Load on board after this stop, per dimension.
     pub load_after: Vec<i64>,
@@ -99,7 +118,11 @@ pub enum UnassignedReason {
     Unreachable,
     /// Its amount exceeds a compatible truck's capacity in a dimension where that capacity is 0.
     ExceedsCapacity { dimension: usize },
-    /// The fleet could not fit it (all trucks in use and full, or over their duration limit).
+    /// No compatible truck can serve it on a route of its own within the time rules: its
+    /// windows, the trucks' shifts and working time, the facilities' opening hours.
+    OutsideWorkingHours,
+    /// The fleet could not fit it (all trucks in use and full, or over their time, distance or
+    /// stop limits, or the facilities' daily intake).
     FleetTooSmall,
 }
 
@@ -117,9 +140,13 @@ impl std::fmt::Display for UnassignedReason {
                 f,
                 "its amount in dimension {dimension} cannot be carried by any compatible truck"
             ),
+            UnassignedReason::OutsideWorkingHours => write!(
+                f,
+                "no truck can serve it inside its time windows and return within its shift"
+            ),
             UnassignedReason::FleetTooSmall => write!(
                 f,
-                "the fleet has no room left for it (capacity or duration limits)"
+                "the fleet has no room left for it (capacity, time, distance, stop or facility intake limits)"
             ),
         }
     }

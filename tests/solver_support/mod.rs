@@ -19,6 +19,11 @@ pub struct Shape {
     /// Jobs bigger than a truckload (to be split).
     pub oversize: bool,
     pub skills: bool,
+    /// Clock rules: job windows (some two a day, some none), shifts, a lunch break, facility
+    /// hours (two windows at one), a slower truck type, some release dates.
+    pub timed: bool,
+    /// Route and day limits: distance, stops, daily amount, a facility's daily intake.
+    pub limits: bool,
 }
 
 impl Default for Shape {
@@ -33,9 +38,13 @@ impl Default for Shape {
             cut_roads: false,
             oversize: false,
             skills: false,
+            timed: false,
+            limits: false,
         }
     }
 }
+
+const H: f64 = 3600.0;
 
 /// Depot at location 0, facilities at 1..=F, jobs after; points in a 10 km square, straight-line
 /// metres, trucks at 10 m/s. Costs: fixed 50 per truck, 2 per km, 30 per hour.
@@ -103,6 +112,7 @@ pub fn random_instance(seed: u64, s: &Shape) -> (Problem, MatrixTravel) {
                 } else {
                     vec![]
                 },
+                ..Default::default()
             }
         })
         .collect();
@@ -128,6 +138,7 @@ pub fn random_instance(seed: u64, s: &Shape) -> (Problem, MatrixTravel) {
             cost_per_km: 2.0,
             cost_per_hour: 30.0,
             max_duration_s: None,
+            ..Default::default()
         })
         .collect();
     let facilities = (0..s.facilities)
@@ -142,9 +153,10 @@ pub fn random_instance(seed: u64, s: &Shape) -> (Problem, MatrixTravel) {
             },
             unload_s: 600.0,
             unload_s_per_t: 30.0,
+            ..Default::default()
         })
         .collect();
-    let problem = Problem {
+    let mut problem = Problem {
         dimensions: (0..s.dims)
             .map(|d| Dimension {
                 name: ["mass", "volume", "bins"][d].into(),
@@ -158,7 +170,64 @@ pub fn random_instance(seed: u64, s: &Shape) -> (Problem, MatrixTravel) {
         facilities,
         settings: Settings::default(),
     };
+    if s.timed {
+        add_clock_rules(&mut problem, &mut rng);
+    }
+    if s.limits {
+        add_limits(&mut problem);
+    }
     (problem, travel)
+}
+
+/// Working hours of a collection day (see `Shape::timed`).
+fn add_clock_rules(p: &mut Problem, rng: &mut Xoshiro256PlusPlus) {
+    for j in &mut p.jobs {
+        let a = rng.random_range(7.0..15.0f64).round() * H;
+        j.time_windows = match rng.random_range(0..10) {
+            0 => vec![],
+            1 | 2 => vec![
+                TimeWindow::new(8.0 * H, 11.5 * H),
+                TimeWindow::new(13.0 * H, 17.0 * H),
+            ],
+            _ => vec![TimeWindow::new(a, a + rng.random_range(1..5) as f64 * H)],
+        };
+        if rng.random_range(0..10) == 0 {
+            j.release_s = 9.0 * H;
+        }
+    }
+    for (t, v) in p.vehicle_types.iter_mut().enumerate() {
+        v.shift_start_s = Some(if t == 0 { 7.5 * H } else { 6.0 * H });
+        v.shift_end_s = Some(if t == 0 { 17.5 * H } else { 16.0 * H });
+        v.lunch_break = Some(LunchBreak {
+            duration_s: H,
+            start_window: TimeWindow::new(11.5 * H, 13.0 * H),
+        });
+        v.max_duration_s = Some(9.0 * H);
+        v.speed_factor = if t == 0 { 1.0 } else { 0.8 };
+    }
+    for (f, fac) in p.facilities.iter_mut().enumerate() {
+        fac.opening = if f == 0 {
+            vec![TimeWindow::new(6.0 * H, 20.0 * H)]
+        } else {
+            vec![
+                TimeWindow::new(7.0 * H, 11.5 * H),
+                TimeWindow::new(13.0 * H, 17.5 * H),
+            ]
+        };
+    }
+}
+
+/// Limits on a truck's day and a facility's intake (see `Shape::limits`).
+fn add_limits(p: &mut Problem) {
+    let total: i64 = p.jobs.iter().map(|j| j.amount[0]).sum();
+    for v in &mut p.vehicle_types {
+        v.max_distance_m = Some(90_000.0);
+        v.max_stops = Some(6);
+        v.max_daily_amount = Some(v.capacity.iter().map(|c| c * 2).collect());
+    }
+    if let Some(f) = p.facilities.first_mut() {
+        f.daily_intake_kg = Some((total as f64 * 0.6).round());
+    }
 }
 
 /// A configuration that stops on iterations (reproducible).

@@ -3,7 +3,7 @@
 //! distance).
 
 use crate::solver::instance::{D, Inst, NONE};
-use crate::solver::segment::{Ctx, END, Pen, START, Seg, is_job};
+use crate::solver::segment::{BRK, Ctx, END, Pen, START, Seg, is_job};
 
 #[derive(Clone, Debug)]
 pub(crate) struct IRoute {
@@ -30,12 +30,43 @@ pub(crate) struct Indiv {
     pub prox: Vec<(f64, u64)>,
 }
 
+/// The segment of a whole route (START, `nodes`, END), nodes pushed in order; a `BRK` code
+/// puts the driver's break after the node before it (first: at the depot before leaving).
 pub(crate) fn route_seg(ctx: &Ctx, vt: usize, nodes: &[u32]) -> Seg {
-    let mut s = ctx.node(START, vt);
-    for &c in nodes {
-        s = ctx.concat(&s, &ctx.node(c, vt));
+    let mut i = 0;
+    let mut s = if nodes.first() == Some(&BRK) {
+        i = 1;
+        ctx.node_w(START, 0, true)
+    } else {
+        ctx.node(START, vt)
+    };
+    while i < nodes.len() {
+        let c = nodes[i];
+        if c == BRK {
+            // A second break in a row: one is enough.
+            i += 1;
+            continue;
+        }
+        let brk = nodes.get(i + 1) == Some(&BRK);
+        s = ctx.push(&s, c, brk);
+        i += 1 + brk as usize;
     }
     ctx.concat(&s, &ctx.node(END, vt))
+}
+
+/// Mass over the daily intake limits of the facilities, for routes whose segments are `segs`.
+pub(crate) fn intake_excess<'a>(inst: &Inst, segs: impl Iterator<Item = &'a Seg>) -> i64 {
+    let nl = inst.lim_cap.len();
+    if nl == 0 {
+        return 0;
+    }
+    let mut tot = [0i64; crate::solver::instance::MAXLIM];
+    for s in segs {
+        for l in 0..nl {
+            tot[l] += s.intake[l];
+        }
+    }
+    (0..nl).map(|l| (tot[l] - inst.lim_cap[l]).max(0)).sum()
 }
 
 impl Indiv {
@@ -66,11 +97,13 @@ impl Indiv {
         self.stream = 0;
         self.unreachable = false;
         self.tour.clear();
+        let mut segs = Vec::with_capacity(self.routes.len());
         for r in &self.routes {
             let ctx = Ctx::new(inst, r.vt);
             let s = route_seg(&ctx, r.vt, &r.nodes);
-            let v = ctx.violations(r.vt, &s);
-            self.base += ctx.base_cost(r.vt, &s);
+            let (base, v) = ctx.cost_and_violations(r.vt, &s);
+            segs.push(s);
+            self.base += base;
             for d in 0..D {
                 self.excess[d] += v.excess[d];
             }
@@ -90,6 +123,10 @@ impl Indiv {
                 self.succ[prev as usize] = NONE;
             }
         }
+        // Daily intake limits are shared by all trucks: their excess counts as load excess.
+        if let Some(m) = inst.mass_dim {
+            self.excess[m] += intake_excess(inst, segs.iter());
+        }
     }
 
     pub fn feasible(&self) -> bool {
@@ -108,7 +145,7 @@ impl Indiv {
         for d in 0..D {
             p += pen.load[d] * self.excess[d] as f64;
         }
-        self.base + p as i64
+        self.base.saturating_add(p.min(1e17) as i64)
     }
 
     /// Broken-pairs distance in [0, 1] (Prins 2004; as in HGS-CVRP).

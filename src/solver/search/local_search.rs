@@ -5,15 +5,23 @@
 //! in O(span). Facility visits are route nodes (trip boundaries); after the moves converge, each
 //! changed route's unload visits are re-placed optimally for its order (`unload`), and the
 //! search goes on until neither improves.
+//!
+//! The driver's break is not a node here but a position (after which node it is taken). Each
+//! time a route changes, the break moves to its best position (or goes, when the route is back
+//! before lunch) in O(route length); a move is priced with the break where it was (after the
+//! same node, or, when that node leaves the route, after the node before it), so the route
+//! after the move costs at most what the move was priced at. Nodes with several time windows
+//! are pushed one by one in route order up to the last of them (`tail_join`), so that every
+//! price agrees with the route it describes.
 
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
 
-use crate::solver::instance::{D, Inst, Load, NONE};
-use crate::solver::segment::{Ctx, END, FAC, Pen, START, Seg, is_job};
+use crate::solver::instance::{D, Inst, Load, MAXLIM, NONE};
+use crate::solver::segment::{BRK, Ctx, END, FAC, Pen, START, Seg, is_job};
 
 use super::individual::{IRoute, Indiv};
-use super::unload::place_unloads;
+use super::unload::place_unloads_with;
 
 #[derive(Clone, Copy, Debug, Default)]
 struct Sector {
@@ -81,6 +89,18 @@ struct LsRoute {
     tested_swap_star: u64,
     sector: Sector,
     load: Load,
+    /// The driver's break: after the node at this position (0: at the depot before leaving);
+    /// `NONE`: not taken (or the truck has none).
+    brk_pos: u32,
+    /// For trucks with a break: prefixes and suffixes without it, and prefixes that end with
+    /// it taken after their last node.
+    pre_nb: Vec<Seg>,
+    suf_nb: Vec<Seg>,
+    preb: Vec<Seg>,
+    /// Last position of a node with several time windows (0: none).
+    last_multi: usize,
+    /// Mass unloaded at each facility with a daily intake limit.
+    intake: [i64; MAXLIM],
 }
 
 impl LsRoute {
@@ -147,6 +167,9 @@ pub(crate) struct LocalSearch<'a> {
     /// All facilities unload at the same rate per tonne (then unload time is fixed per trip
     /// count and does not depend on how jobs are grouped into trips).
     uniform_unload: bool,
+    /// Facilities with a daily intake limit, and what all routes unload there.
+    nlim: usize,
+    intake_tot: [i64; MAXLIM],
 }
 
 impl<'a> LocalSearch<'a> {
@@ -205,8 +228,135 @@ impl<'a> LocalSearch<'a> {
             ins_cache: Vec::new(),
             ins_rows: 0,
             swap_star: !inst.has_fac,
-            simple: !inst.has_fac && !inst.has_time && inst.vts.len() == 1,
+            simple: !inst.has_fac && !inst.has_time && !inst.has_limits && inst.vts.len() == 1,
             uniform_unload: inst.fac_rate.windows(2).all(|w| w[0] == w[1]),
+            nlim: inst.lim_cap.len(),
+            intake_tot: [0; MAXLIM],
+        }
+    }
+
+    /// `s` then node `code` in a route `r` (its window picked after `s` when it has several).
+    #[inline]
+    fn psh(&self, r: usize, s: &Seg, code: u32) -> Seg {
+        if self.inst.has_multi {
+            self.ctxs[self.routes[r].vt].push(s, code, false)
+        } else {
+            self.cat(r, s, self.seg(code))
+        }
+    }
+
+    /// `s` then the node at position `i` of route `r`, with the route's break if it is there.
+    #[inline]
+    fn psh_at(&self, r: usize, s: &Seg, i: usize) -> Seg {
+        let rt = &self.routes[r];
+        let c = rt.nodes[i];
+        if i as u32 == rt.brk_pos {
+            self.ctxs[rt.vt].push(s, c, true)
+        } else {
+            self.psh(r, s, c)
+        }
+    }
+
+    /// Prefix of route `r` up to position `i`, for a move that takes out positions
+    /// `i + 1 ..= gone`: the break stays where it is, or, if it was taken after a node that
+    /// goes, right after position `i`.
+    #[inline]
+    fn pre_keep(&self, r: usize, i: usize, gone: usize) -> &Seg {
+        let rt = &self.routes[r];
+        let b = rt.brk_pos as usize;
+        if rt.brk_pos != NONE && b > i && b <= gone {
+            &rt.preb[i]
+        } else {
+            &rt.pre[i]
+        }
+    }
+
+    /// `s` (a prefix for route `dst`) then the nodes of route `src` from position `from` to its
+    /// end depot (`dst`'s). `own`: `src` is `dst` and its break comes along; otherwise the
+    /// nodes come without `src`'s break. Nodes with several windows are pushed one by one.
+    fn tail_join(&self, dst: usize, s: &Seg, src: usize, from: usize, own: bool) -> Seg {
+        let rs = &self.routes[src];
+        let vd = self.routes[dst].vt;
+        let ctx = &self.ctxs[vd];
+        let brk = if own { rs.brk_pos } else { NONE };
+        let mut s = *s;
+        if self.inst.vts[rs.vt].sig != self.inst.vts[vd].sig {
+            for i in from..rs.last() {
+                s = ctx.push(&s, rs.nodes[i], i as u32 == brk);
+            }
+            return ctx.concat(&s, &self.vt_end_seg[vd]);
+        }
+        let mut i = from;
+        while i <= rs.last_multi {
+            s = ctx.push(&s, rs.nodes[i], i as u32 == brk);
+            i += 1;
+        }
+        let tail = if own || rs.suf_nb.is_empty() {
+            &rs.suf[i]
+        } else {
+            &rs.suf_nb[i]
+        };
+        ctx.concat(&s, tail)
+    }
+
+    /// Change of the penalty for the facilities' daily intake if routes `ch.0` become the
+    /// segments `ch.1` (`None`: empty).
+    #[inline]
+    fn gdelta(&self, ch: &[(usize, Option<&Seg>)]) -> i64 {
+        if self.nlim == 0 {
+            return 0;
+        }
+        let mut tot = self.intake_tot;
+        for (r, s) in ch {
+            for l in 0..self.nlim {
+                tot[l] -= self.routes[*r].intake[l];
+                if let Some(s) = s {
+                    tot[l] += s.intake[l];
+                }
+            }
+        }
+        self.intake_pen(&tot) - self.intake_pen(&self.intake_tot)
+    }
+
+    #[inline]
+    fn intake_pen(&self, tot: &[i64; MAXLIM]) -> i64 {
+        let w = self.inst.mass_dim.map_or(0.0, |m| self.pen.load[m]);
+        let ex: i64 = (0..self.nlim)
+            .map(|l| (tot[l] - self.inst.lim_cap[l]).max(0))
+            .sum();
+        (ex as f64 * w).min(1e16) as i64
+    }
+
+    /// Cost of route nodes (without depots and breaks) on a truck of type `vt`, with the
+    /// break at its best place: (penalised cost, closed segment). For moves that rebuild a
+    /// route (SWAP*, unload re-placement, a new route).
+    fn eval_nodes(&self, vt: usize, nodes: &[u32]) -> (i64, Seg) {
+        let mut full = Vec::with_capacity(nodes.len() + 2);
+        full.push(START);
+        full.extend(nodes.iter().copied().filter(|&c| c != BRK));
+        full.push(END);
+        let mut b = Built::default();
+        let cost = build(
+            self.inst,
+            &self.ctxs[vt],
+            vt,
+            &full,
+            &self.pen,
+            &|c| self.node_seg(vt, c),
+            &mut b,
+        );
+        (cost, b.pre[full.len() - 1])
+    }
+
+    /// The cached segment of a node of a route of type `vt`.
+    #[inline]
+    fn node_seg(&self, vt: usize, c: u32) -> Seg {
+        if c == START {
+            self.vt_start_seg[vt]
+        } else if c == END {
+            self.vt_end_seg[vt]
+        } else {
+            *self.seg(c)
         }
     }
 
@@ -262,7 +412,8 @@ impl<'a> LocalSearch<'a> {
                 ..Default::default()
             };
             lr.nodes.push(START);
-            lr.nodes.extend_from_slice(&r.nodes);
+            lr.nodes
+                .extend(r.nodes.iter().copied().filter(|&c| c != BRK));
             lr.nodes.push(END);
             self.slots_left[r.vt] = self.slots_left[r.vt].saturating_sub(1);
             self.routes.push(lr);
@@ -271,6 +422,7 @@ impl<'a> LocalSearch<'a> {
             self.add_spare(v);
         }
         self.counter += 1;
+        self.intake_tot = [0; MAXLIM];
         for r in 0..self.routes.len() {
             self.update_route(r);
             self.routes[r].modified = 0;
@@ -300,9 +452,12 @@ impl<'a> LocalSearch<'a> {
         self.routes
             .iter()
             .filter(|r| r.n_jobs > 0)
-            .map(|r| IRoute {
-                vt: r.vt,
-                nodes: r.nodes[1..r.nodes.len() - 1].to_vec(),
+            .map(|r| {
+                let mut nodes = r.nodes[1..r.nodes.len() - 1].to_vec();
+                if r.brk_pos != NONE {
+                    nodes.insert(r.brk_pos as usize, BRK);
+                }
+                IRoute { vt: r.vt, nodes }
             })
             .collect()
     }
@@ -310,19 +465,39 @@ impl<'a> LocalSearch<'a> {
     fn update_route(&mut self, r: usize) {
         let inst = self.inst;
         let vt = self.routes[r].vt;
-        let ctx = &self.ctxs[vt];
-        let route = &mut self.routes[r];
-        let was_empty = route.n_jobs == 0 && route.nodes.len() > 2;
+        let mut route = std::mem::take(&mut self.routes[r]);
         route.n_jobs = route.nodes.iter().filter(|&&c| is_job(c)).count();
         if route.n_jobs == 0 {
             route.nodes.clear();
             route.nodes.push(START);
             route.nodes.push(END);
         }
-        let _ = was_empty;
         let n = route.nodes.len();
-        route.pre.resize(n, Seg::default());
-        route.suf.resize(n, Seg::default());
+        let ctx = &self.ctxs[vt];
+        // Segments and the break's place (none on an empty route).
+        let mut b = Built {
+            pre: std::mem::take(&mut route.pre),
+            suf: std::mem::take(&mut route.suf),
+            pre_nb: std::mem::take(&mut route.pre_nb),
+            suf_nb: std::mem::take(&mut route.suf_nb),
+            preb: std::mem::take(&mut route.preb),
+            ..Built::default()
+        };
+        let node = |c: u32| self.node_seg(vt, c);
+        let cost = if route.n_jobs == 0 {
+            b.plain(ctx, &route.nodes, &node);
+            0
+        } else {
+            build(inst, ctx, vt, &route.nodes, &self.pen, &node, &mut b)
+        };
+        route.pre = b.pre;
+        route.suf = b.suf;
+        route.pre_nb = b.pre_nb;
+        route.suf_nb = b.suf_nb;
+        route.preb = b.preb;
+        route.brk_pos = b.brk_pos;
+        route.last_multi = b.last_multi;
+
         route.locs.resize(n, 0);
         route.cum_dist.resize(n, 0);
         route.cum_rdist.resize(n, 0);
@@ -333,37 +508,26 @@ impl<'a> LocalSearch<'a> {
         route.suf_compat.resize(n + 1, u64::MAX);
         route.n_fac = 0;
         route.sector.reset();
-        let node = |c: u32| -> Seg {
-            if c == START {
-                self.vt_start_seg[vt]
-            } else if c == END {
-                self.vt_end_seg[vt]
-            } else if is_job(c) {
-                self.job_seg[c as usize]
-            } else {
-                self.fac_seg[(c - FAC) as usize]
-            }
-        };
-        route.pre[0] = node(START);
         route.locs[0] = route.pre[0].first;
         route.cum_dist[0] = 0;
         route.cum_jobs[0] = 0;
         for i in 1..n {
             let c = route.nodes[i];
-            let s = node(c);
-            route.pre[i] = ctx.concat(&route.pre[i - 1], &s);
-            route.locs[i] = s.first;
-            route.cum_dist[i] = route.cum_dist[i - 1] + ctx.d(route.locs[i - 1], s.first);
-            route.cum_rdist[i] = route.cum_rdist[i - 1] + ctx.d(s.first, route.locs[i - 1]);
+            let l = if c == END {
+                inst.vts[vt].end
+            } else {
+                self.seg(c).first
+            };
+            route.locs[i] = l;
+            route.cum_dist[i] = route.cum_dist[i - 1] + ctx.d(route.locs[i - 1], l);
+            route.cum_rdist[i] = route.cum_rdist[i - 1] + ctx.d(l, route.locs[i - 1]);
             if inst.has_time {
-                route.cum_time[i] = route.cum_time[i - 1] + ctx.t(route.locs[i - 1], s.first);
-                route.cum_rtime[i] = route.cum_rtime[i - 1] + ctx.t(s.first, route.locs[i - 1]);
+                route.cum_time[i] = route.cum_time[i - 1] + ctx.t(route.locs[i - 1], l);
+                route.cum_rtime[i] = route.cum_rtime[i - 1] + ctx.t(l, route.locs[i - 1]);
             }
             route.cum_jobs[i] = route.cum_jobs[i - 1] + is_job(c) as u32;
             route.cum_load[i] = route.pre[i].tail;
             if is_job(c) {
-                self.route_of[c as usize] = r as u32;
-                self.pos_of[c as usize] = i as u32;
                 if self.use_sectors {
                     route.sector.extend(self.angle[c as usize]);
                 }
@@ -371,12 +535,10 @@ impl<'a> LocalSearch<'a> {
                 route.n_fac += 1;
             }
         }
-        route.suf[n - 1] = node(END);
         route.suf_compat[n] = u64::MAX;
         route.suf_compat[n - 1] = u64::MAX;
         for i in (0..n - 1).rev() {
             let c = route.nodes[i];
-            route.suf[i] = ctx.concat(&node(c), &route.suf[i + 1]);
             route.suf_compat[i] = route.suf_compat[i + 1]
                 & if is_job(c) {
                     inst.job_compat[c as usize]
@@ -396,7 +558,7 @@ impl<'a> LocalSearch<'a> {
             }
             v.fixed + inst.vehicle_m + v.ud * dist + p as i64
         } else {
-            ctx.pen_cost(vt, &route.pre[n - 1], &self.pen)
+            cost
         };
         route.penalty = route.cost
             - if route.n_jobs == 0 {
@@ -404,7 +566,19 @@ impl<'a> LocalSearch<'a> {
             } else {
                 ctx.base_cost(vt, &route.pre[n - 1])
             };
+        for l in 0..self.nlim {
+            self.intake_tot[l] -= route.intake[l];
+            route.intake[l] = route.pre[n - 1].intake[l];
+            self.intake_tot[l] += route.intake[l];
+        }
         route.modified = self.counter;
+        for (i, &c) in route.nodes.iter().enumerate() {
+            if is_job(c) {
+                self.route_of[c as usize] = r as u32;
+                self.pos_of[c as usize] = i as u32;
+            }
+        }
+        self.routes[r] = route;
     }
 
     /// Sets the penalty weights; route costs of a loaded solution are recomputed.
@@ -477,20 +651,25 @@ impl<'a> LocalSearch<'a> {
     #[cfg(debug_assertions)]
     fn total_cost(&self) -> i64 {
         let mut t = 0;
+        let mut tot = [0i64; MAXLIM];
         for r in &self.routes {
             if r.n_jobs == 0 {
                 continue;
             }
             let ctx = &self.ctxs[r.vt];
-            let mut s = ctx.node(START, r.vt);
-            for &c in &r.nodes[1..] {
-                s = ctx.concat(&s, &ctx.node(c, r.vt));
+            let mut s = ctx.node_w(START, 0, r.brk_pos == 0);
+            for (i, &c) in r.nodes.iter().enumerate().skip(1) {
+                s = ctx.push(&s, c, i as u32 == r.brk_pos);
             }
             let c = ctx.pen_cost(r.vt, &s, &self.pen);
             debug_assert_eq!(c, r.cost, "stale route cost");
+            for l in 0..self.nlim {
+                tot[l] += s.intake[l];
+            }
             t += c;
         }
-        t
+        debug_assert_eq!(tot, self.intake_tot, "stale intake totals");
+        t + self.intake_pen(&self.intake_tot)
     }
 
     /// Tries all moves of job `u` with its neighbours; true if any was applied.
@@ -658,13 +837,18 @@ impl<'a> LocalSearch<'a> {
             time += ctx.t(prev, nxt) - (route.cum_time[hi + 1] - route.cum_time[lo - 1]);
         }
         let travel = v.ud * dist + v.ut * time;
-        if route.n_fac == 0 && !ht {
+        if route.n_fac == 0 && !ht && !self.inst.has_limits {
             return travel; // loads unchanged on a single trip: exact
         }
-        // With no time windows and one unload rate only travel and penalties change, and
-        // penalties cannot fall below zero: a move whose travel saving does not exceed the
-        // route's penalty cannot improve. Most candidates stop here.
-        if self.uniform_unload && travel >= route.penalty {
+        // With one unload rate only travel and penalties change, and penalties cannot fall
+        // below zero: a move whose travel saving does not exceed the route's penalty cannot
+        // improve. Most candidates stop here. Not when trucks may wait and time costs (less
+        // waiting may pay for more travel), nor with intake limits (shared by all routes).
+        if self.uniform_unload
+            && self.nlim == 0
+            && !(self.inst.has_clock && v.ut > 0)
+            && travel >= route.penalty
+        {
             return travel;
         }
         let mut s = route.pre[lo - 1];
@@ -672,19 +856,19 @@ impl<'a> LocalSearch<'a> {
             match *p {
                 Piece::Range(a, b) => {
                     for i in a..=b {
-                        s = ctx.concat(&s, self.seg(route.nodes[i]));
+                        s = self.psh_at(r, &s, i);
                     }
                 }
                 Piece::Rev(a, b) => {
                     for i in (a..=b).rev() {
-                        s = ctx.concat(&s, self.seg(route.nodes[i]));
+                        s = self.psh_at(r, &s, i);
                     }
                 }
-                Piece::Node(c) => s = ctx.concat(&s, self.seg(c)),
+                Piece::Node(c) => s = self.psh(r, &s, c),
             }
         }
-        s = ctx.concat(&s, &route.suf[hi + 1]);
-        ctx.pen_cost(route.vt, &s, &self.pen) - route.cost
+        s = self.tail_join(r, &s, r, hi + 1, true);
+        ctx.pen_cost(route.vt, &s, &self.pen) - route.cost + self.gdelta(&[(r, Some(&s))])
     }
 
     /// Evaluates replacing lo..=hi by `pieces`; applies it if it improves.
@@ -803,16 +987,17 @@ impl<'a> LocalSearch<'a> {
         false
     }
 
-    /// Cost of route r without the nodes at positions a..=b (0 if no job remains).
+    /// Cost and segment of route r without the nodes at positions a..=b (0 and `None` if no
+    /// job remains).
     #[inline]
-    fn cost_without(&self, r: usize, a: usize, b: usize) -> i64 {
+    fn without(&self, r: usize, a: usize, b: usize) -> (i64, Option<Seg>) {
         let route = &self.routes[r];
         let removed_jobs = route.cum_jobs[b] - route.cum_jobs[a - 1];
         if route.n_jobs as u32 == removed_jobs {
-            return 0;
+            return (0, None);
         }
-        let s = self.cat(r, &route.pre[a - 1], &route.suf[b + 1]);
-        self.cost(r, &s)
+        let s = self.tail_join(r, self.pre_keep(r, a - 1, b), r, b + 1, true);
+        (self.cost(r, &s), Some(s))
     }
 
     fn inter_relocate(
@@ -881,39 +1066,44 @@ impl<'a> LocalSearch<'a> {
             self.apply_relocate(ru, iu, rv, iv, len, rev, NONE);
             return true;
         }
-        let mut s = route_v.pre[iv];
-        let first_ins;
-        if len == 1 {
-            s = self.cat(rv, &s, self.seg(u));
-            first_ins = (u, NONE);
+        let ins: [u32; 2] = if len == 1 {
+            [u, NONE]
         } else if rev {
-            s = self.cat(rv, &s, self.seg(x));
-            s = self.cat(rv, &s, self.seg(u));
-            first_ins = (x, u);
+            [x, u]
         } else {
-            s = self.cat(rv, &s, self.seg(u));
-            s = self.cat(rv, &s, self.seg(x));
-            first_ins = (u, x);
-        }
+            [u, x]
+        };
         // Into an empty route with facilities: the trip must end with an unload.
         let mut fac = NONE;
         if route_v.n_jobs == 0 && self.inst.has_fac && self.inst.return_empty {
             fac = self.inst.close_fac[route_v.vt][u as usize];
-            if fac != NONE {
-                s = self.cat(rv, &s, &self.fac_seg[fac as usize]);
-            }
         }
-        s = self.cat(rv, &s, &route_v.suf[iv + 1]);
-        let new_v = self.cost(rv, &s);
+        let (new_v, sv) = if route_v.n_jobs == 0 && self.inst.vts[route_v.vt].brk.is_some() {
+            // A new route: with the break where it is best.
+            let mut nodes: Vec<u32> = ins.iter().copied().filter(|&c| c != NONE).collect();
+            if fac != NONE {
+                nodes.push(FAC + fac);
+            }
+            self.eval_nodes(route_v.vt, &nodes)
+        } else {
+            let mut s = route_v.pre[iv];
+            for &c in ins.iter().filter(|&&c| c != NONE) {
+                s = self.psh(rv, &s, c);
+            }
+            if fac != NONE {
+                s = self.psh(rv, &s, FAC + fac);
+            }
+            s = self.tail_join(rv, &s, rv, iv + 1, true);
+            (self.cost(rv, &s), s)
+        };
         let old = self.routes[ru].cost + route_v.cost;
-        if new_v - route_v.cost >= self.routes[ru].cost {
+        if new_v - route_v.cost >= self.routes[ru].cost && self.nlim == 0 {
             return false; // even emptying route u could not pay for it
         }
-        let new_u = self.cost_without(ru, iu, iu + len - 1);
-        if new_u + new_v - old >= 0 {
+        let (new_u, su) = self.without(ru, iu, iu + len - 1);
+        if new_u + new_v - old + self.gdelta(&[(ru, su.as_ref()), (rv, Some(&sv))]) >= 0 {
             return false;
         }
-        let _ = first_ins;
         self.apply_relocate(ru, iu, rv, iv, len, rev, fac);
         true
     }
@@ -998,17 +1188,18 @@ impl<'a> LocalSearch<'a> {
                 }
                 continue;
             }
-            let mut su = self.cat(ru, &a.pre[iu - 1], self.seg(v));
+            let mut su = self.psh(ru, self.pre_keep(ru, iu - 1, iu + lu - 1), v);
             if lv == 2 {
-                su = self.cat(ru, &su, self.seg(y));
+                su = self.psh(ru, &su, y);
             }
-            su = self.cat(ru, &su, &a.suf[iu + lu]);
-            let mut sv = self.cat(rv, &b.pre[iv - 1], self.seg(u));
+            su = self.tail_join(ru, &su, ru, iu + lu, true);
+            let mut sv = self.psh(rv, self.pre_keep(rv, iv - 1, iv + lv - 1), u);
             if lu == 2 {
-                sv = self.cat(rv, &sv, self.seg(x));
+                sv = self.psh(rv, &sv, x);
             }
-            sv = self.cat(rv, &sv, &b.suf[iv + lv]);
-            let d = self.cost(ru, &su) + self.cost(rv, &sv) - a.cost - b.cost;
+            sv = self.tail_join(rv, &sv, rv, iv + lv, true);
+            let d = self.cost(ru, &su) + self.cost(rv, &sv) - a.cost - b.cost
+                + self.gdelta(&[(ru, Some(&su)), (rv, Some(&sv))]);
             if d < 0 {
                 self.apply_swap(ru, iu, lu, rv, iv, lv);
                 return true;
@@ -1025,22 +1216,6 @@ impl<'a> LocalSearch<'a> {
         self.counter += 1;
         self.update_route(ru);
         self.update_route(rv);
-    }
-
-    /// Segment of nodes a..=last of route `src` (with its end depot) as it would be in a route
-    /// of type `vt_dst`: the cached suffix when the types evaluate alike, else recomputed.
-    fn suffix_for(&self, src: usize, a: usize, dst: usize) -> Seg {
-        let rs = &self.routes[src];
-        let vd = self.routes[dst].vt;
-        if self.inst.vts[rs.vt].sig == self.inst.vts[vd].sig {
-            return rs.suf[a];
-        }
-        let ctx = &self.ctxs[vd];
-        let mut s = self.vt_end_seg[vd];
-        for i in (a..rs.last()).rev() {
-            s = ctx.concat(self.seg(rs.nodes[i]), &s);
-        }
-        s
     }
 
     /// 2-opt*: route u keeps its start up to u then takes v's tail, and vice versa.
@@ -1086,19 +1261,19 @@ impl<'a> LocalSearch<'a> {
             self.apply_two_opt_star(ru, iu, rv, iv);
             return true;
         }
-        let cu = if jobs_u == 0 {
-            0
+        let (cu, su) = if jobs_u == 0 {
+            (0, None)
         } else {
-            let t = self.suffix_for(rv, iv + 1, ru);
-            self.cost(ru, &self.cat(ru, &a.pre[iu], &t))
+            let s = self.tail_join(ru, self.pre_keep(ru, iu, a.last()), rv, iv + 1, false);
+            (self.cost(ru, &s), Some(s))
         };
-        let cv = if jobs_v == 0 {
-            0
+        let (cv, sv) = if jobs_v == 0 {
+            (0, None)
         } else {
-            let t = self.suffix_for(ru, iu + 1, rv);
-            self.cost(rv, &self.cat(rv, &b.pre[iv], &t))
+            let s = self.tail_join(rv, self.pre_keep(rv, iv, b.last()), ru, iu + 1, false);
+            (self.cost(rv, &s), Some(s))
         };
-        if cu + cv - a.cost - b.cost >= 0 {
+        if cu + cv - a.cost - b.cost + self.gdelta(&[(ru, su.as_ref()), (rv, sv.as_ref())]) >= 0 {
             return false;
         }
         self.apply_two_opt_star(ru, iu, rv, iv);
@@ -1130,14 +1305,15 @@ impl<'a> LocalSearch<'a> {
             first: route.locs[b],
             last: route.locs[a],
             dist: route.cum_dist[b] - route.cum_dist[a],
-            late: crate::solver::segment::T_OPEN,
             first_fac: NONE,
+            njobs: route.cum_jobs[b] - route.cum_jobs[a - 1],
             ..Seg::default()
         };
         for d in 0..D {
             s.head[d] = route.pre[b].tail[d] - route.pre[a - 1].tail[d];
         }
         s.tail = s.head;
+        s.total = s.head;
         s.head_str = route.pre[b].tail_str;
         s.tail_str = s.head_str;
         s
@@ -1398,7 +1574,7 @@ impl<'a> LocalSearch<'a> {
         let (_, iu, iv, pu, pv) = best;
         let u = a.nodes[iu];
         let v = b.nodes[iv];
-        let build = |r: &LsRoute, removed: usize, ins: u32, after: usize| -> Vec<u32> {
+        let build_nodes = |r: &LsRoute, removed: usize, ins: u32, after: usize| -> Vec<u32> {
             let mut out = Vec::with_capacity(r.nodes.len());
             for (i, &c) in r.nodes.iter().enumerate() {
                 if i != removed {
@@ -1410,17 +1586,27 @@ impl<'a> LocalSearch<'a> {
             }
             out
         };
-        let na = build(a, iu, v, pv);
-        let nb = build(b, iv, u, pu);
-        let seg_of = |ctx: &Ctx, vt: usize, nodes: &[u32]| {
-            let mut s = ctx.node(START, vt);
-            for &c in &nodes[1..] {
-                s = ctx.concat(&s, &ctx.node(c, vt));
-            }
-            s
+        let na = build_nodes(a, iu, v, pv);
+        let nb = build_nodes(b, iv, u, pu);
+        let (ca, cb) = if self.simple {
+            let seg_of = |ctx: &Ctx, vt: usize, nodes: &[u32]| {
+                let mut s = ctx.node(START, vt);
+                for &c in &nodes[1..] {
+                    s = ctx.concat(&s, &ctx.node(c, vt));
+                }
+                s
+            };
+            (
+                self.cost(r1, &seg_of(ctx1, a.vt, &na)),
+                self.cost(r2, &seg_of(ctx2, b.vt, &nb)),
+            )
+        } else {
+            let inner = |n: &[u32]| n[1..n.len() - 1].to_vec();
+            (
+                self.eval_nodes(a.vt, &inner(&na)).0,
+                self.eval_nodes(b.vt, &inner(&nb)).0,
+            )
         };
-        let ca = self.cost(r1, &seg_of(ctx1, a.vt, &na));
-        let cb = self.cost(r2, &seg_of(ctx2, b.vt, &nb));
         if ca + cb - a.cost - b.cost >= 0 {
             return false;
         }
@@ -1433,6 +1619,16 @@ impl<'a> LocalSearch<'a> {
     }
 
     // ----- unload re-placement ----------------------------------------------------------------
+
+    /// What the facilities with an intake limit can still take from route `r` (their limit
+    /// minus what the other routes unload there).
+    fn intake_left(&self, r: usize) -> [i64; MAXLIM] {
+        let mut rem = [i64::MAX / 4; MAXLIM];
+        for l in 0..self.nlim {
+            rem[l] = self.inst.lim_cap[l] - (self.intake_tot[l] - self.routes[r].intake[l]);
+        }
+        rem
+    }
 
     /// Re-places the unload visits of every route modified since the last pass; true if any
     /// route got cheaper.
@@ -1449,21 +1645,18 @@ impl<'a> LocalSearch<'a> {
                 .copied()
                 .filter(|&c| is_job(c))
                 .collect();
-            let Some(nodes) = place_unloads(self.inst, vt, &jobs) else {
+            let rem = self.intake_left(r);
+            let Some(nodes) = place_unloads_with(self.inst, vt, &jobs, &rem) else {
                 continue;
             };
-            let ctx = &self.ctxs[vt];
-            let mut s = ctx.node(START, vt);
-            for &c in &nodes {
-                s = ctx.concat(&s, self.seg(c));
-            }
-            s = ctx.concat(&s, &self.vt_end_seg[vt]);
-            let c = ctx.pen_cost(vt, &s, &self.pen);
-            if c < self.routes[r].cost {
+            let (c, s) = self.eval_nodes(vt, &nodes);
+            if c - self.routes[r].cost + self.gdelta(&[(r, Some(&s))]) < 0 {
                 let route = &mut self.routes[r];
                 route.nodes.clear();
                 route.nodes.push(START);
-                route.nodes.extend_from_slice(&nodes);
+                route
+                    .nodes
+                    .extend(nodes.iter().copied().filter(|&c| c != BRK));
                 route.nodes.push(END);
                 self.counter += 1;
                 self.update_route(r);
@@ -1472,4 +1665,153 @@ impl<'a> LocalSearch<'a> {
         }
         changed
     }
+}
+
+/// Route nodes (without depots) with the driver's break put where it is best (by penalised
+/// cost) or left out; for routes built outside the local search.
+pub(crate) fn best_break_nodes(inst: &Inst, vt: usize, nodes: &[u32], pen: &Pen) -> Vec<u32> {
+    let ctx = Ctx::new(inst, vt);
+    let mut full = Vec::with_capacity(nodes.len() + 3);
+    full.push(START);
+    full.extend(nodes.iter().copied().filter(|&c| c != BRK));
+    full.push(END);
+    let mut b = Built::default();
+    build(inst, &ctx, vt, &full, pen, &|c| ctx.node(c, vt), &mut b);
+    let mut out = full[1..full.len() - 1].to_vec();
+    if b.brk_pos != NONE {
+        out.insert(b.brk_pos as usize, BRK);
+    }
+    out
+}
+
+/// Segments of a route's full node list (START .. END).
+#[derive(Default)]
+struct Built {
+    /// With the break where it is taken.
+    pre: Vec<Seg>,
+    suf: Vec<Seg>,
+    /// Without it, and prefixes ending with it (trucks with a break only).
+    pre_nb: Vec<Seg>,
+    suf_nb: Vec<Seg>,
+    preb: Vec<Seg>,
+    brk_pos: u32,
+    last_multi: usize,
+}
+
+impl Built {
+    /// Plain prefixes and suffixes (no break): nodes pushed in order, suffixes concatenated
+    /// from node segments (a node with several windows takes its first there; suffixes are
+    /// never read at or before `last_multi`).
+    fn plain(&mut self, ctx: &Ctx, nodes: &[u32], node: &dyn Fn(u32) -> Seg) {
+        let n = nodes.len();
+        let inst = ctx.inst;
+        self.brk_pos = NONE;
+        self.last_multi = if inst.has_multi {
+            (0..n)
+                .rev()
+                .find(|&i| inst.win_of(nodes[i]).1 > 1)
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        fill(ctx, nodes, node, &mut self.pre, &mut self.suf);
+    }
+}
+
+/// Forward prefixes (pushes) and backward suffixes of `nodes` into `pre` and `suf`.
+fn fill(
+    ctx: &Ctx,
+    nodes: &[u32],
+    node: &dyn Fn(u32) -> Seg,
+    pre: &mut Vec<Seg>,
+    suf: &mut Vec<Seg>,
+) {
+    let n = nodes.len();
+    let multi = ctx.inst.has_multi;
+    pre.resize(n, Seg::default());
+    suf.resize(n, Seg::default());
+    pre[0] = node(nodes[0]);
+    for i in 1..n {
+        pre[i] = if multi {
+            ctx.push(&pre[i - 1], nodes[i], false)
+        } else {
+            ctx.concat(&pre[i - 1], &node(nodes[i]))
+        };
+    }
+    suf[n - 1] = node(nodes[n - 1]);
+    for i in (0..n - 1).rev() {
+        suf[i] = ctx.concat(&node(nodes[i]), &suf[i + 1]);
+    }
+}
+
+/// Builds the segments of a route of type `vt` with the driver's break at its best place by
+/// penalised cost (or none, when the route may do without); returns that cost.
+fn build(
+    inst: &Inst,
+    ctx: &Ctx,
+    vt: usize,
+    nodes: &[u32],
+    pen: &Pen,
+    node: &dyn Fn(u32) -> Seg,
+    b: &mut Built,
+) -> i64 {
+    let n = nodes.len();
+    if inst.vts[vt].brk.is_none() {
+        b.plain(ctx, nodes, node);
+        b.pre_nb.clear();
+        b.suf_nb.clear();
+        b.preb.clear();
+        return ctx.pen_cost(vt, &b.pre[n - 1], pen);
+    }
+    let multi = inst.has_multi;
+    let push = |s: &Seg, c: u32, brk: bool| {
+        if multi || brk {
+            ctx.push(s, c, brk)
+        } else {
+            ctx.concat(s, &node(c))
+        }
+    };
+    b.plain(ctx, nodes, node);
+    std::mem::swap(&mut b.pre, &mut b.pre_nb);
+    std::mem::swap(&mut b.suf, &mut b.suf_nb);
+    b.preb.resize(n - 1, Seg::default());
+    b.preb[0] = ctx.node_w(START, 0, true);
+    for p in 1..n - 1 {
+        b.preb[p] = push(&b.pre_nb[p - 1], nodes[p], true);
+    }
+    let mut best = (ctx.pen_cost(vt, &b.pre_nb[n - 1], pen), NONE);
+    for p in 0..n - 1 {
+        let mut s = b.preb[p];
+        let mut i = p + 1;
+        while i <= b.last_multi {
+            s = push(&s, nodes[i], false);
+            i += 1;
+        }
+        let c = ctx.pen_cost(vt, &ctx.concat(&s, &b.suf_nb[i]), pen);
+        if c < best.0 {
+            best = (c, p as u32);
+        }
+    }
+    b.brk_pos = best.1;
+    b.pre.clear();
+    b.suf.clear();
+    if best.1 == NONE {
+        b.pre.extend_from_slice(&b.pre_nb);
+        b.suf.extend_from_slice(&b.suf_nb);
+        return best.0;
+    }
+    let p = best.1 as usize;
+    b.pre.extend_from_slice(&b.pre_nb[..p]);
+    b.pre.push(b.preb[p]);
+    for i in p + 1..n {
+        let x = push(&b.pre[i - 1], nodes[i], false);
+        b.pre.push(x);
+    }
+    b.suf.extend_from_slice(&b.suf_nb);
+    b.suf[p] = ctx.concat(&ctx.node_w(nodes[p], 0, true), &b.suf[p + 1]);
+    for i in (0..p).rev() {
+        b.suf[i] = ctx.concat(&node(nodes[i]), &b.suf[i + 1]);
+    }
+    debug_assert_eq!(ctx.pen_cost(vt, &b.pre[n - 1], pen), best.0);
+    best.0
 }

@@ -1,13 +1,15 @@
 //! Split (Prins 2004; Vidal 2016): the optimal cut of a giant tour into routes, on penalised
 //! cost, as a shortest path over the tour (Bellman, routes bounded at 1.5x capacity as in
 //! HGS-CVRP), with a fleet-limited variant when the unlimited cut uses too many trucks.
-//! Routes then get a vehicle type (mixed fleets), and, with facilities, their unload visits.
+//! Routes then get a vehicle type (mixed fleets), and, with facilities, their unload visits;
+//! with a lunch break, each candidate route is priced with and without it (`BreakAcc`).
 
 use crate::solver::instance::{D, Inst, NONE};
-use crate::solver::segment::{Ctx, END, Pen, START, Seg};
+use crate::solver::segment::{Ctx, END, Pen, START, Seg, is_job};
 
 use super::individual::{IRoute, Indiv, route_seg};
-use super::unload::place_unloads;
+use super::local_search::best_break_nodes;
+use super::unload::place_unloads_with;
 
 /// The vehicle type Split plans with: the one with the most trucks.
 pub(crate) fn reference_type(inst: &Inst) -> usize {
@@ -33,22 +35,16 @@ impl Splitter {
         }
     }
 
-    /// Cost of the route tour[i..j] with the reference vehicle (capacity penalised unless
-    /// facilities make it a multi-trip day).
-    fn arcs<'a>(
-        inst: &'a Inst,
-        tour: &'a [u32],
-        vt: usize,
-        pen: &'a Pen,
-    ) -> impl Fn(&Seg) -> i64 + 'a {
+    /// Cost of a route (a START.. prefix, closed here) with the reference vehicle (capacity
+    /// penalised unless facilities make it a multi-trip day).
+    fn arcs<'a>(inst: &'a Inst, vt: usize, pen: &'a Pen) -> impl Fn(&Seg) -> i64 + 'a {
         move |s: &Seg| {
             let ctx = Ctx::new(inst, vt);
             let closed = ctx.concat(s, &ctx.node(END, vt));
             if inst.has_fac {
-                let v = ctx.violations(vt, &closed);
-                ctx.base_cost(vt, &closed) + (pen.tw * v.time as f64) as i64
+                let (base, v) = ctx.cost_and_violations(vt, &closed);
+                base + (pen.tw * v.time as f64) as i64
             } else {
-                let _ = tour;
                 ctx.pen_cost(vt, &closed, pen)
             }
         }
@@ -58,7 +54,8 @@ impl Splitter {
         let n = tour.len();
         let vt = reference_type(inst);
         let ctx = Ctx::new(inst, vt);
-        let cost_of = Self::arcs(inst, tour, vt, pen);
+        let cost_of = Self::arcs(inst, vt, pen);
+        let has_brk = inst.vts[vt].brk.is_some();
         let cap = inst.vts[vt].cap;
         let limit = |load: &[i64; D]| -> bool {
             !inst.has_fac && (0..inst.nd).any(|d| load[d] * 2 > cap[d] * 3 && load[d] > 0)
@@ -74,17 +71,19 @@ impl Splitter {
                 continue;
             }
             let mut s = ctx.node(START, vt);
+            let mut sb = BreakAcc::new(&ctx, has_brk);
             let mut load = [0i64; D];
             for j in i..n {
                 let c = tour[j];
-                s = ctx.concat(&s, &ctx.node(c, vt));
+                sb.push(&ctx, &s, c);
+                s = ctx.push(&s, c, false);
                 for d in 0..inst.nd {
                     load[d] += inst.job_amt[c as usize][d];
                 }
                 if j > i && limit(&load) {
                     break;
                 }
-                let v = self.pot[i] + cost_of(&s);
+                let v = self.pot[i] + sb.cost(&cost_of, &s);
                 if v < self.pot[j + 1] {
                     self.pot[j + 1] = v;
                     self.pred[j + 1] = i as u32;
@@ -126,7 +125,8 @@ impl Splitter {
         let n = tour.len();
         let vt = reference_type(inst);
         let ctx = Ctx::new(inst, vt);
-        let cost_of = Self::arcs(inst, tour, vt, pen);
+        let cost_of = Self::arcs(inst, vt, pen);
+        let has_brk = inst.vts[vt].brk.is_some();
         let inf = i64::MAX / 4;
         let k = k.min(n);
         self.potk.clear();
@@ -142,16 +142,18 @@ impl Splitter {
                     continue;
                 }
                 let mut s = ctx.node(START, vt);
+                let mut sb = BreakAcc::new(&ctx, has_brk);
                 let mut load = [0i64; D];
                 for j in i..n {
                     let c = tour[j];
-                    s = ctx.concat(&s, &ctx.node(c, vt));
+                    sb.push(&ctx, &s, c);
+                    s = ctx.push(&s, c, false);
                     for d in 0..inst.nd {
                         load[d] += inst.job_amt[c as usize][d];
                     }
                     // With few routes left, long routes are needed: no 1.5x bound here.
                     let _ = cap;
-                    let v = base + cost_of(&s);
+                    let v = base + sb.cost(&cost_of, &s);
                     let idx = (r + 1) * (n + 1) + j + 1;
                     if v < self.potk[idx] {
                         self.potk[idx] = v;
@@ -176,22 +178,73 @@ impl Splitter {
     }
 }
 
-/// Gives routes vehicle types (when the fleet is mixed) and unload visits (with facilities).
+/// While Split extends a route job by job: the best prefix with the driver's break taken
+/// after one of its nodes so far (compared at its end: a heuristic; the route's break is placed
+/// exactly afterwards).
+struct BreakAcc {
+    on: bool,
+    best: Option<Seg>,
+}
+
+impl BreakAcc {
+    fn new(ctx: &Ctx, on: bool) -> Self {
+        let _ = ctx;
+        BreakAcc { on, best: None }
+    }
+
+    /// Before `s` takes node `c`: the break after `c` (on `s`), or kept where it was.
+    fn push(&mut self, ctx: &Ctx, s: &Seg, c: u32) {
+        if !self.on {
+            return;
+        }
+        let here = ctx.push(s, c, true);
+        let key = |x: &Seg| {
+            let f = ctx.full(x);
+            (f.tw, f.dur)
+        };
+        self.best = Some(match self.best {
+            Some(b) => {
+                let cont = ctx.push(&b, c, false);
+                if key(&cont) <= key(&here) { cont } else { here }
+            }
+            None => here,
+        });
+    }
+
+    /// The cheaper of the route without the break (`s`) and with it.
+    fn cost(&self, cost_of: &dyn Fn(&Seg) -> i64, s: &Seg) -> i64 {
+        let c = cost_of(s);
+        match self.best {
+            Some(b) if self.on => c.min(cost_of(&b)),
+            _ => c,
+        }
+    }
+}
+
+/// Gives routes vehicle types (when the fleet is mixed), unload visits (with facilities) and
+/// the driver's break where it is best.
 pub(crate) fn finish_routes(inst: &Inst, mut routes: Vec<IRoute>, pen: &Pen) -> Indiv {
     if inst.vts.len() > 1 {
         routes = assign_types(inst, routes, pen);
     }
     if inst.has_fac {
+        let mut rem = inst.lim_cap_array();
         for r in &mut routes {
-            let jobs: Vec<u32> = r
-                .nodes
-                .iter()
-                .copied()
-                .filter(|&c| c < crate::solver::segment::FAC)
-                .collect();
-            if let Some(n) = place_unloads(inst, r.vt, &jobs) {
+            let jobs: Vec<u32> = r.nodes.iter().copied().filter(|&c| is_job(c)).collect();
+            if let Some(n) = place_unloads_with(inst, r.vt, &jobs, &rem) {
                 r.nodes = n;
             }
+            if !inst.lim_cap.is_empty() {
+                let ctx = Ctx::new(inst, r.vt);
+                let s = route_seg(&ctx, r.vt, &r.nodes);
+                for l in 0..inst.lim_cap.len() {
+                    rem[l] -= s.intake[l];
+                }
+            }
+        }
+    } else if inst.has_break {
+        for r in &mut routes {
+            r.nodes = best_break_nodes(inst, r.vt, &r.nodes, pen);
         }
     }
     Indiv::new(inst, routes)

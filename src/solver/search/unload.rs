@@ -1,15 +1,36 @@
-//! Optimal unload visits for a fixed order of jobs: a dynamic programme over the sequence (as in
-//! the waste-collection literature) choosing after which jobs the truck unloads, and at which
-//! facility (one that accepts every stream of the trip), so that every trip fits the truck and
-//! distance + time cost is least. O(m * L * F^2) for m jobs, L jobs per trip, F facilities.
+//! Unload visits for a fixed order of jobs: a dynamic programme over the sequence (as in the
+//! waste-collection literature) choosing after which jobs the truck unloads, and at which
+//! facility (one that accepts every stream of the trip), so that every trip fits the truck.
+//!
+//! Without clock rules or intake limits it minimises distance + time cost exactly, in
+//! O(m * L * F^2) for m jobs, L jobs per trip, F facilities. With them ([`place_timed`]) each
+//! state keeps the best prefix segment (time profile included) by (intake over what the
+//! facilities can still take, time warp, cost), and the driver's break is a second state
+//! dimension (taken or not yet); prefixes are compared at their end, so this is a heuristic
+//! (a dearer prefix that arrives earlier may have been better), and its result is accepted only
+//! when it prices better than the route it replaces.
 
-use crate::solver::instance::{D, Inst, NONE};
-use crate::solver::segment::FAC;
+use crate::solver::instance::{D, Inst, MAXLIM, NONE};
+use crate::solver::segment::{BRK, Ctx, END, FAC, START, Seg};
 
 /// Re-places the facility visits of one route. `jobs` is the job order (facility visits
-/// removed). Returns the new node list (jobs and facility codes, without depots), or `None`
-/// when no placement keeps every trip within capacity and accepted streams.
+/// removed). Returns the new node list (jobs and facility codes, without depots, with `BRK`
+/// where the break is taken), or `None` when no placement keeps every trip within capacity and
+/// accepted streams.
 pub(crate) fn place_unloads(inst: &Inst, vt: usize, jobs: &[u32]) -> Option<Vec<u32>> {
+    place_unloads_with(inst, vt, jobs, &inst.lim_cap_array())
+}
+
+/// As [`place_unloads`], with what each facility with a daily intake limit can still take.
+pub(crate) fn place_unloads_with(
+    inst: &Inst,
+    vt: usize,
+    jobs: &[u32],
+    rem: &[i64; MAXLIM],
+) -> Option<Vec<u32>> {
+    if inst.has_clock || !inst.lim_cap.is_empty() {
+        return place_timed(inst, vt, jobs, rem);
+    }
     let m = jobs.len();
     if m == 0 {
         return Some(Vec::new());
@@ -134,6 +155,216 @@ pub(crate) fn place_unloads(inst: &Inst, vt: usize, jobs: &[u32]) -> Option<Vec<
         }
     }
     Some(out)
+}
+
+/// Key of a prefix: (intake over the limits, time warp, cost).
+type Key = (i64, i64, i64);
+
+fn key(ctx: &Ctx, s: &Seg, rem: &[i64; MAXLIM]) -> Key {
+    let inst = ctx.inst;
+    let v = &inst.vts[ctx.vt];
+    let over: i64 = (0..inst.lim_cap.len())
+        .map(|l| (s.intake[l] - rem[l]).max(0))
+        .sum();
+    let f = ctx.full(s);
+    (over, f.tw, v.ud * s.dist + v.ut * f.dur)
+}
+
+/// The facilities a trip ending at job `j` may unload at: those accepting `strs`, nearest to
+/// the job first, at most 4 (more are rarely worth the time with many facilities).
+fn candidates(inst: &Inst, vt: usize, here: u32, strs: u64, out: &mut Vec<u32>) {
+    out.clear();
+    let v = &inst.vts[vt];
+    let dm = &inst.dist[v.dprof];
+    let mut all: Vec<(i64, u32)> = (0..inst.nf)
+        .filter(|&g| strs & !inst.fac_accept[g] == 0)
+        .map(|g| {
+            (
+                dm[here as usize * inst.nloc + inst.fac_loc[g] as usize] as i64,
+                g as u32,
+            )
+        })
+        .collect();
+    all.sort_unstable();
+    out.extend(all.iter().take(4).map(|x| x.1));
+}
+
+/// The time-aware programme (see the module doc).
+fn place_timed(inst: &Inst, vt: usize, jobs: &[u32], rem: &[i64; MAXLIM]) -> Option<Vec<u32>> {
+    let m = jobs.len();
+    if m == 0 {
+        return Some(Vec::new());
+    }
+    let v = &inst.vts[vt];
+    let ctx = Ctx::new(inst, vt);
+    let has_brk = v.brk.is_some();
+    let nb = if has_brk { 2 } else { 1 };
+    let nf = inst.nf;
+    let ns = nf + 1; // state nf = at the start depot
+    let idx = |i: usize, s: usize, b: usize| (i * ns + s) * nb + b;
+    // Best prefix per state and how it was reached: (from job index, from state, from break
+    // flag, break after job k of the trip (NONE: none / at the facility), at facility with
+    // break).
+    let mut best: Vec<Option<(Key, Seg)>> = vec![None; (m + 1) * ns * nb];
+    let mut back = vec![(NONE, NONE, 0u8, NONE, false); (m + 1) * ns * nb];
+    let better = |cur: &Option<(Key, Seg)>, k: &Key| cur.as_ref().is_none_or(|c| *k < c.0);
+    let start = ctx.node(START, vt);
+    best[idx(0, nf, 0)] = Some((key(&ctx, &start, rem), start));
+    if has_brk {
+        let sb = ctx.node_w(START, 0, true);
+        best[idx(0, nf, 1)] = Some((key(&ctx, &sb, rem), sb));
+    }
+    let mut ends: Vec<(Key, Vec<u32>)> = Vec::new();
+    let mut cands = Vec::new();
+    // Trips that go straight to the end depot (no unload) when trucks need not return empty.
+    let direct = !inst.has_fac || !inst.return_empty;
+    for i in 0..m {
+        for s in 0..ns {
+            for b in 0..nb {
+                let Some((_, p)) = best[idx(i, s, b)] else {
+                    continue;
+                };
+                let mut acc = p;
+                // From b = 0: the best with the break taken inside this trip so far (and after
+                // which job index).
+                let mut accb: Option<(Seg, u32)> = None;
+                let mut load = [0i64; D];
+                let mut strs = 0u64;
+                for j in i..m {
+                    let job = jobs[j] as usize;
+                    let mut over = false;
+                    for d in 0..inst.nd {
+                        load[d] += inst.job_amt[job][d];
+                        over |= load[d] > v.cap[d];
+                    }
+                    if over {
+                        break;
+                    }
+                    strs |= inst.job_stream_mask[job];
+                    if b == 0 && has_brk {
+                        let with_here = ctx.push(&acc, jobs[j], true);
+                        let next = match accb {
+                            Some((sb, k)) => {
+                                let cont = ctx.push(&sb, jobs[j], false);
+                                if key(&ctx, &cont, rem) <= key(&ctx, &with_here, rem) {
+                                    (cont, k)
+                                } else {
+                                    (with_here, j as u32)
+                                }
+                            }
+                            None => (with_here, j as u32),
+                        };
+                        accb = Some(next);
+                    }
+                    acc = ctx.push(&acc, jobs[j], false);
+                    let here = inst.job_loc[job];
+                    candidates(inst, vt, here, strs, &mut cands);
+                    for &g in &cands {
+                        let g = g as usize;
+                        let code = FAC + g as u32;
+                        let mut offer = |seg: Seg, nb_to: usize, kb: u32, at_fac: bool| {
+                            let k = key(&ctx, &seg, rem);
+                            let t = idx(j + 1, g, nb_to);
+                            if better(&best[t], &k) {
+                                best[t] = Some((k, seg));
+                                back[t] = (i as u32, s as u32, b as u8, kb, at_fac);
+                            }
+                        };
+                        offer(ctx.push(&acc, code, false), b, NONE, false);
+                        if b == 0 && has_brk {
+                            offer(ctx.push(&acc, code, true), 1, NONE, true);
+                            if let Some((sb, k)) = accb {
+                                offer(ctx.push(&sb, code, false), 1, k, false);
+                            }
+                        }
+                    }
+                    if j == m - 1 && direct {
+                        let mut fin = vec![(acc, NONE)];
+                        if let Some((sb, k)) = accb {
+                            fin.push((sb, k));
+                        }
+                        for (seg, kb) in fin {
+                            let closed = ctx.concat(&seg, &ctx.node(END, vt));
+                            let nodes = rebuild(&back, &idx, jobs, (i, s, b), Some((m, kb)));
+                            ends.push((final_key(&ctx, &closed, rem), nodes));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for g in 0..nf {
+        for b in 0..nb {
+            let Some((_, p)) = best[idx(m, g, b)] else {
+                continue;
+            };
+            let closed = ctx.concat(&p, &ctx.node(END, vt));
+            let nodes = rebuild(&back, &idx, jobs, (m, g, b), None);
+            ends.push((final_key(&ctx, &closed, rem), nodes));
+        }
+    }
+    ends.into_iter().min_by_key(|e| e.0).map(|e| e.1)
+}
+
+/// Key of a closed route: (intake over the limits, time violations, cost).
+fn final_key(ctx: &Ctx, closed: &Seg, rem: &[i64; MAXLIM]) -> Key {
+    let inst = ctx.inst;
+    let over: i64 = (0..inst.lim_cap.len())
+        .map(|l| (closed.intake[l] - rem[l]).max(0))
+        .sum();
+    let (cost, v) = ctx.cost_and_violations(ctx.vt, closed);
+    let load: i64 = v.excess.iter().sum::<i64>() + v.stream;
+    (over + load, v.time, cost)
+}
+
+/// Node list of the programme's solution ending in state `at` (job index, state, break flag),
+/// then, for a direct end, the last trip's jobs up to `tail.0` with the break after `tail.1`.
+#[allow(clippy::type_complexity)]
+fn rebuild(
+    back: &[(u32, u32, u8, u32, bool)],
+    idx: &dyn Fn(usize, usize, usize) -> usize,
+    jobs: &[u32],
+    at: (usize, usize, usize),
+    tail: Option<(usize, u32)>,
+) -> Vec<u32> {
+    // Trips in reverse: (from, to, facility or NONE, break after job k, break at facility).
+    let mut trips: Vec<(usize, usize, u32, u32, bool)> = Vec::new();
+    let (mut i, mut s, mut b) = at;
+    if let Some((to, kb)) = tail {
+        trips.push((i, to, NONE, kb, false));
+    }
+    // The start state is (0, start depot); the start depot's index is the largest.
+    loop {
+        if i == 0 {
+            break;
+        }
+        let (fi, fs, fb, kb, at_fac) = back[idx(i, s, b)];
+        trips.push((fi as usize, i, s as u32, kb, at_fac));
+        i = fi as usize;
+        s = fs as usize;
+        b = fb as usize;
+    }
+    trips.reverse();
+    let mut out = Vec::with_capacity(jobs.len() + trips.len() + 1);
+    if b == 1 {
+        // Break at the depot before leaving.
+        out.push(BRK);
+    }
+    for (a, z, f, kb, at_fac) in trips {
+        for (k, &j) in jobs[a..z].iter().enumerate() {
+            out.push(j);
+            if kb != NONE && a + k == kb as usize {
+                out.push(BRK);
+            }
+        }
+        if f != NONE {
+            out.push(FAC + f);
+            if at_fac {
+                out.push(BRK);
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
