@@ -866,6 +866,15 @@ impl<'a> LocalSearch<'a> {
             let (vl, yl) = (b.locs[iv], b.locs[iv + 1]);
             let db =
                 b.cum_dist[b.last()] - ctx.d(vl, yl) + ctx.d(vl, first) + inner + ctx.d(last, yl);
+            // Penalties cannot fall below zero: unless route u empties (its fixed cost goes),
+            // a move whose distance change does not beat both routes' penalties cannot improve
+            // (HGS-CVRP's early pruning; most candidates stop here).
+            if a.n_jobs != len
+                && self.inst.vts[a.vt].ud * (db - b.cum_dist[b.last()] + ctx.d(pu, nu) - removed)
+                    >= a.penalty + b.penalty
+            {
+                return false;
+            }
             let new_v = self.scost(b.vt, db, &lb);
             if new_v - b.cost >= a.cost {
                 return false;
@@ -981,6 +990,9 @@ impl<'a> LocalSearch<'a> {
                 let dv = ctx.d(pv, ua) + ctx.d(ub, nv) - ctx.d(pv, va) - ctx.d(vb, nv)
                     + (a.cum_dist[iu + lu - 1] - a.cum_dist[iu])
                     - (b.cum_dist[iv + lv - 1] - b.cum_dist[iv]);
+                if self.inst.vts[a.vt].ud * (du + dv) >= a.penalty + b.penalty {
+                    continue; // penalties cannot fall below zero
+                }
                 let (mut la, mut lb) = (a.load, b.load);
                 for d in 0..D {
                     let qu = a.cum_load[iu + lu - 1][d] - a.cum_load[iu - 1][d];
@@ -1060,6 +1072,18 @@ impl<'a> LocalSearch<'a> {
         if self.simple {
             let ctx = &self.ctxs[a.vt];
             let (la_, lb_) = (a.last(), b.last());
+            let du = a.cum_dist[iu] + ctx.d(a.locs[iu], b.locs[iv + 1]) + b.cum_dist[lb_]
+                - b.cum_dist[iv + 1];
+            let dv = b.cum_dist[iv] + ctx.d(b.locs[iv], a.locs[iu + 1]) + a.cum_dist[la_]
+                - a.cum_dist[iu + 1];
+            // Penalties cannot fall below zero (both routes keep jobs: fixed costs stay).
+            if jobs_u > 0
+                && jobs_v > 0
+                && self.inst.vts[a.vt].ud * (du + dv - a.cum_dist[la_] - b.cum_dist[lb_])
+                    >= a.penalty + b.penalty
+            {
+                return false;
+            }
             let mut lu = [0; D];
             let mut lv = [0; D];
             for d in 0..D {
@@ -1069,15 +1093,11 @@ impl<'a> LocalSearch<'a> {
             let cu = if jobs_u == 0 {
                 0
             } else {
-                let du = a.cum_dist[iu] + ctx.d(a.locs[iu], b.locs[iv + 1]) + b.cum_dist[lb_]
-                    - b.cum_dist[iv + 1];
                 self.scost(a.vt, du, &lu)
             };
             let cv = if jobs_v == 0 {
                 0
             } else {
-                let dv = b.cum_dist[iv] + ctx.d(b.locs[iv], a.locs[iu + 1]) + a.cum_dist[la_]
-                    - a.cum_dist[iu + 1];
                 self.scost(b.vt, dv, &lv)
             };
             if cu + cv - a.cost - b.cost >= 0 {
@@ -1160,6 +1180,25 @@ impl<'a> LocalSearch<'a> {
         if self.simple {
             let ctx = &self.ctxs[a.vt];
             let lb_ = b.last();
+            let du = a.cum_dist[iu] + ctx.d(a.locs[iu], b.locs[iv]) + b.cum_dist[iv]
+                - b.cum_dist[1]
+                + ctx.d(b.locs[1], a.locs[la]);
+            let tail = b.cum_dist[lb_] - b.cum_dist[iv + 1];
+            let dv = if iu + 1 < la {
+                ctx.d(b.locs[0], a.locs[la - 1]) + a.cum_dist[la - 1] - a.cum_dist[iu + 1]
+                    + ctx.d(a.locs[iu + 1], b.locs[iv + 1])
+                    + tail
+            } else {
+                ctx.d(b.locs[0], b.locs[iv + 1]) + tail
+            };
+            // Penalties cannot fall below zero (both routes keep jobs: fixed costs stay).
+            if jobs_u > 0
+                && jobs_v > 0
+                && self.inst.vts[a.vt].ud * (du + dv - a.cum_dist[la] - b.cum_dist[lb_])
+                    >= a.penalty + b.penalty
+            {
+                return false;
+            }
             let mut lu = [0; D];
             let mut lv = [0; D];
             for d in 0..D {
@@ -1169,22 +1208,11 @@ impl<'a> LocalSearch<'a> {
             let cu = if jobs_u == 0 {
                 0
             } else {
-                let du = a.cum_dist[iu] + ctx.d(a.locs[iu], b.locs[iv]) + b.cum_dist[iv]
-                    - b.cum_dist[1]
-                    + ctx.d(b.locs[1], a.locs[la]);
                 self.scost(a.vt, du, &lu)
             };
             let cv = if jobs_v == 0 {
                 0
             } else {
-                let tail = b.cum_dist[lb_] - b.cum_dist[iv + 1];
-                let dv = if iu + 1 < la {
-                    ctx.d(b.locs[0], a.locs[la - 1]) + a.cum_dist[la - 1] - a.cum_dist[iu + 1]
-                        + ctx.d(a.locs[iu + 1], b.locs[iv + 1])
-                        + tail
-                } else {
-                    ctx.d(b.locs[0], b.locs[iv + 1]) + tail
-                };
                 self.scost(b.vt, dv, &lv)
             };
             if cu + cv - a.cost - b.cost >= 0 {
