@@ -104,13 +104,16 @@ pub fn solve_with(
     let (best, iterations) = search::search(&inst, config, init, progress);
     let mut routes = best.routes;
     let mut unassigned = inst.pre_unassigned.clone();
-    if !best_is_feasible(&inst, &routes) {
+    let mut gone: Vec<u32> = Vec::new();
+    // Taking off the other parts of a split job changes routes again (a new arc may have no
+    // road): repeat until feasible; each round removes at least one job.
+    while !best_is_feasible(&inst, &routes) {
         let removed = search::repair_by_removal(&inst, &mut routes);
+        if removed.is_empty() {
+            break; // cannot happen (an infeasible route with jobs loses one); never loop
+        }
         // A split job is served whole or not at all.
-        let mut gone: Vec<u32> = removed
-            .iter()
-            .map(|&j| inst.job_origin[j as usize].0)
-            .collect();
+        gone.extend(removed.iter().map(|&j| inst.job_origin[j as usize].0));
         gone.sort_unstable();
         gone.dedup();
         for r in &mut routes {
@@ -125,11 +128,11 @@ pub fn solve_with(
             }
         }
         routes.retain(|r| r.nodes.iter().any(|&c| is_job(c)));
-        unassigned.extend(gone.into_iter().map(|o| Unassigned {
-            job: JobId(o),
-            reason: UnassignedReason::FleetTooSmall,
-        }));
     }
+    unassigned.extend(gone.into_iter().map(|o| Unassigned {
+        job: JobId(o),
+        reason: UnassignedReason::FleetTooSmall,
+    }));
     unassigned.sort_by_key(|u| u.job);
     let solution = to_solution(problem, travel, &inst, &routes, unassigned);
     Ok(SolveOutcome {
