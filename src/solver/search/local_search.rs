@@ -147,6 +147,12 @@ pub(crate) struct LocalSearch<'a> {
     /// All facilities unload at the same rate per tonne (then unload time is fixed per trip
     /// count and does not depend on how jobs are grouped into trips).
     uniform_unload: bool,
+    /// Restricted search (after a small perturbation, as PyVRP's iterated local search): only
+    /// promising jobs are tried as `u`; applied moves mark the jobs around them promising.
+    restrict: bool,
+    promising: Vec<bool>,
+    /// `counter` when the solution was loaded (routes modified after it are the changed ones).
+    loaded_at: u64,
 }
 
 impl<'a> LocalSearch<'a> {
@@ -207,6 +213,9 @@ impl<'a> LocalSearch<'a> {
             swap_star: !inst.has_fac,
             simple: !inst.has_fac && !inst.has_time && inst.vts.len() == 1,
             uniform_unload: inst.fac_rate.windows(2).all(|w| w[0] == w[1]),
+            restrict: false,
+            promising: vec![false; inst.nj],
+            loaded_at: 0,
         }
     }
 
@@ -252,11 +261,17 @@ impl<'a> LocalSearch<'a> {
 
     /// Loads an individual, with one spare empty route per vehicle type that has trucks left.
     pub fn load(&mut self, ind: &Indiv) {
+        self.load_routes(&ind.routes);
+    }
+
+    /// Loads routes for a full (unrestricted) search; see [`Self::restrict_to`].
+    pub fn load_routes(&mut self, routes: &[IRoute]) {
         self.routes.clear();
+        self.restrict = false;
         self.slots_left = (0..self.inst.vts.len())
             .map(|v| self.inst.slots(v))
             .collect();
-        for r in &ind.routes {
+        for r in routes {
             let mut lr = LsRoute {
                 vt: r.vt,
                 ..Default::default()
@@ -279,6 +294,54 @@ impl<'a> LocalSearch<'a> {
         self.ins_cache.iter_mut().for_each(|t| t.when = u64::MAX);
         for t in &mut self.tested {
             *t = 0;
+        }
+        self.loaded_at = self.counter;
+    }
+
+    /// Restricts the next run to moves of the given jobs (and of jobs next to applied moves);
+    /// their routes count as changed since loading.
+    pub fn restrict_to(&mut self, jobs: &[u32]) {
+        self.restrict = true;
+        self.promising.iter_mut().for_each(|p| *p = false);
+        self.counter += 1;
+        for &j in jobs {
+            self.promising[j as usize] = true;
+            let r = self.route_of[j as usize] as usize;
+            self.routes[r].modified = self.counter;
+        }
+    }
+
+    /// Marks the jobs at and next to position `i` of route `r` promising.
+    fn mark_around(&mut self, r: usize, i: usize) {
+        let route = &self.routes[r];
+        for k in i.saturating_sub(1)..(i + 2).min(route.nodes.len()) {
+            let c = route.nodes[k];
+            if is_job(c) {
+                self.promising[c as usize] = true;
+            }
+        }
+    }
+
+    /// The nodes before and after `u` and `v` in their routes.
+    #[inline]
+    fn around_pair(&self, u: u32, v: u32) -> [u32; 4] {
+        let at = |c: u32, d: isize| {
+            let r = &self.routes[self.route_of[c as usize] as usize];
+            r.nodes[(self.pos_of[c as usize] as isize + d) as usize]
+        };
+        [at(u, -1), at(u, 1), at(v, -1), at(v, 1)]
+    }
+
+    /// After a move of `u` with `v`: marks them, their new and their former route neighbours.
+    fn mark_moved(&mut self, u: u32, v: u32, before: [u32; 4]) {
+        for c in before {
+            if is_job(c) {
+                self.promising[c as usize] = true;
+            }
+        }
+        for c in [u, v] {
+            let (r, i) = (self.route_of[c as usize], self.pos_of[c as usize]);
+            self.mark_around(r as usize, i as usize);
         }
     }
 
@@ -456,7 +519,8 @@ impl<'a> LocalSearch<'a> {
                 }
                 #[cfg(debug_assertions)]
                 let before = self.total_cost();
-                if self.swap_star && self.try_swap_star(loop_id) {
+                // SWAP* is a full-solution operator: not in a restricted run.
+                if self.swap_star && !self.restrict && self.try_swap_star(loop_id) {
                     improved = true;
                     #[cfg(debug_assertions)]
                     {
@@ -495,6 +559,9 @@ impl<'a> LocalSearch<'a> {
 
     /// Tries all moves of job `u` with its neighbours; true if any was applied.
     fn try_node(&mut self, u: u32, loop_id: u32) -> bool {
+        if self.restrict && !self.promising[u as usize] {
+            return false;
+        }
         let mut any = false;
         let last_tested = self.tested[u as usize];
         self.tested[u as usize] = self.counter;
@@ -506,8 +573,16 @@ impl<'a> LocalSearch<'a> {
             {
                 continue;
             }
+            let before = if self.restrict {
+                self.around_pair(u, v)
+            } else {
+                [NONE; 4]
+            };
             if self.moves_uv(u, v) {
                 any = true;
+                if self.restrict {
+                    self.mark_moved(u, v, before);
+                }
                 continue;
             }
             // Also insert right after the depot or a facility preceding v.
@@ -515,11 +590,24 @@ impl<'a> LocalSearch<'a> {
             let iv = self.pos_of[v as usize] as usize;
             if !is_job(self.routes[rv].nodes[iv - 1]) && self.moves_after(u, rv, iv - 1) {
                 any = true;
+                if self.restrict {
+                    self.mark_moved(u, v, before);
+                }
             }
         }
         self.neighbours[u as usize] = nbs;
-        if loop_id > 0 && self.moves_empty(u) {
-            any = true;
+        if loop_id > 0 {
+            let before = if self.restrict {
+                self.around_pair(u, u)
+            } else {
+                [NONE; 4]
+            };
+            if self.moves_empty(u) {
+                any = true;
+                if self.restrict {
+                    self.mark_moved(u, u, before);
+                }
+            }
         }
         any
     }
@@ -1467,7 +1555,9 @@ impl<'a> LocalSearch<'a> {
     fn reoptimise_unloads(&mut self) -> bool {
         let mut changed = false;
         for r in 0..self.routes.len() {
-            if self.routes[r].n_jobs == 0 {
+            if self.routes[r].n_jobs == 0
+                || (self.restrict && self.routes[r].modified <= self.loaded_at)
+            {
                 continue;
             }
             let vt = self.routes[r].vt;
