@@ -53,7 +53,7 @@ use std::time::Instant;
 pub use check::{CheckError, CheckReport, check};
 pub use error::{InputProblem, SolverError};
 pub use model::*;
-pub use search::{Params, Progress, SolveConfig};
+pub use search::{Algorithm, Params, Progress, SolveConfig};
 pub use solution::*;
 pub use travel::{MatrixTravel, ProfileMatrix, TravelCosts};
 
