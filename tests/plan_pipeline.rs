@@ -47,7 +47,11 @@ fn assert_sound(s: &Scenario, p: &WeekPlan) {
             .collect();
         let mut made: Vec<(&str, &str)> = Vec::new();
         for r in &day.routes {
-            let vt = s.vehicle_types.iter().find(|v| v.id == r.vehicle_type).unwrap();
+            let vt = s
+                .vehicle_types
+                .iter()
+                .find(|v| v.id == r.vehicle_type)
+                .unwrap();
             let (first, last) = (r.stops.first().unwrap(), r.stops.last().unwrap());
             assert_eq!(first.kind, StopKind::Start);
             assert_eq!(last.kind, StopKind::End);
@@ -56,19 +60,40 @@ fn assert_sound(s: &Scenario, p: &WeekPlan) {
             assert_eq!(r.legs.len(), r.stops.len() - 1);
             let mut on_board: Vec<&str> = Vec::new();
             for (k, st) in r.stops.iter().enumerate() {
-                assert!(st.arrival_s <= st.start_s && st.start_s <= st.departure_s, "{} {}: times", r.truck, k);
+                assert!(
+                    st.arrival_s <= st.start_s && st.start_s <= st.departure_s,
+                    "{} {}: times",
+                    r.truck,
+                    k
+                );
                 if k > 0 {
-                    assert!(st.arrival_s + 1e-6 >= r.stops[k - 1].departure_s, "{}: time goes backwards", r.truck);
+                    assert!(
+                        st.arrival_s + 1e-6 >= r.stops[k - 1].departure_s,
+                        "{}: time goes backwards",
+                        r.truck
+                    );
                     let leg = &r.legs[k - 1];
-                    let (a, b) = (site[r.stops[k - 1].site_id.as_str()], site[st.site_id.as_str()]);
+                    let (a, b) = (
+                        site[r.stops[k - 1].site_id.as_str()],
+                        site[st.site_id.as_str()],
+                    );
                     if a.id != b.id {
                         let g = &leg.geometry;
                         assert!(g.len() >= 2, "{}: leg {k} has no geometry", r.truck);
-                        let near = |p: [f64; 2], lon: f64, lat: f64| (p[0] - lon).abs() < 1e-4 && (p[1] - lat).abs() < 1e-4;
-                        assert!(near(g[0], a.road_lon, a.road_lat) && near(g[g.len() - 1], b.road_lon, b.road_lat));
+                        let near = |p: [f64; 2], lon: f64, lat: f64| {
+                            (p[0] - lon).abs() < 1e-4 && (p[1] - lat).abs() < 1e-4
+                        };
+                        assert!(
+                            near(g[0], a.road_lon, a.road_lat)
+                                && near(g[g.len() - 1], b.road_lon, b.road_lat)
+                        );
                     }
                 }
-                assert!(st.load_after_kg <= r.capacity_kg + 0.5, "{}: overloaded", r.truck);
+                assert!(
+                    st.load_after_kg <= r.capacity_kg + 0.5,
+                    "{}: overloaded",
+                    r.truck
+                );
                 match st.kind {
                     StopKind::Collect => {
                         assert_eq!(site[st.site_id.as_str()].kind, SiteKind::Park);
@@ -78,7 +103,12 @@ fn assert_sound(s: &Scenario, p: &WeekPlan) {
                     StopKind::Unload => {
                         let f = s.facilities.iter().find(|f| f.id == st.site_id).unwrap();
                         for stream in &on_board {
-                            assert!(f.streams.iter().any(|x| x == stream), "{} unloads {stream} at {}", r.truck, f.id);
+                            assert!(
+                                f.streams.iter().any(|x| x == stream),
+                                "{} unloads {stream} at {}",
+                                r.truck,
+                                f.id
+                            );
                         }
                         on_board.clear();
                         assert!(st.load_after_kg.abs() < 0.5);
@@ -98,7 +128,11 @@ fn assert_sound(s: &Scenario, p: &WeekPlan) {
         made.dedup();
         let mut due = due;
         due.sort();
-        assert_eq!(made, due, "{}: collections made or unserved != collections due", day.day);
+        assert_eq!(
+            made, due,
+            "{}: collections made or unserved != collections due",
+            day.day
+        );
     }
 }
 
@@ -108,12 +142,27 @@ fn cixi_demo_week_is_planned_and_sound() {
     let p = plan(&s, 300);
     assert_sound(&s, &p);
     let k = p.kpi();
-    assert_eq!(k.unserved, 0, "{:?}", p.days.iter().map(|d| &d.unserved).collect::<Vec<_>>());
+    assert_eq!(
+        k.unserved,
+        0,
+        "{:?}",
+        p.days.iter().map(|d| &d.unserved).collect::<Vec<_>>()
+    );
     // Every tonne due in the week is collected.
     let due_t: f64 = s.parks.iter().map(|x| x.weekly_kg).sum::<f64>() / 1000.0;
-    assert!((k.collected_t - due_t).abs() < 0.05 * s.parks.len() as f64, "{} t vs {due_t} t", k.collected_t);
+    assert!(
+        (k.collected_t - due_t).abs() < 0.05 * s.parks.len() as f64,
+        "{} t vs {due_t} t",
+        k.collected_t
+    );
     // The largest park produces more than a truckload per visit: split, and said so.
-    assert!(p.warnings.iter().any(|w| w.contains("P01") && w.contains("more than one truckload")), "{:?}", p.warnings);
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.contains("P01") && w.contains("more than one truckload")),
+        "{:?}",
+        p.warnings
+    );
 }
 
 #[test]
@@ -147,9 +196,18 @@ fn malta_industrial_areas_on_real_roads() {
     // Routes follow real roads: a leg is never shorter than the straight line.
     for r in p.days.iter().flat_map(|d| &d.routes) {
         for (k, leg) in r.legs.iter().enumerate() {
-            let (a, b) = (&leg.geometry[0], &leg.geometry[leg.geometry.len().max(1) - 1]);
-            let straight = ((a[0] - b[0]).powi(2) * 0.81 + (a[1] - b[1]).powi(2)).sqrt() * 111_000.0;
-            assert!(leg.distance_m + 1.0 >= straight * 0.98, "{} leg {k}: {} m < {straight} m", r.truck, leg.distance_m);
+            let (a, b) = (
+                &leg.geometry[0],
+                &leg.geometry[leg.geometry.len().max(1) - 1],
+            );
+            let straight =
+                ((a[0] - b[0]).powi(2) * 0.81 + (a[1] - b[1]).powi(2)).sqrt() * 111_000.0;
+            assert!(
+                leg.distance_m + 1.0 >= straight * 0.98,
+                "{} leg {k}: {} m < {straight} m",
+                r.truck,
+                leg.distance_m
+            );
         }
     }
 }
@@ -173,10 +231,16 @@ fn andorra_mountain_roads() {
         .map(|l| {
             let (a, b) = (l.geometry[0], l.geometry[l.geometry.len() - 1]);
             let cos = 42.5f64.to_radians().cos();
-            (l.distance_m, (((a[0] - b[0]) * cos).powi(2) + (a[1] - b[1]).powi(2)).sqrt() * 111_195.0)
+            (
+                l.distance_m,
+                (((a[0] - b[0]) * cos).powi(2) + (a[1] - b[1]).powi(2)).sqrt() * 111_195.0,
+            )
         })
         .fold((0.0, 0.0), |acc, x| (acc.0 + x.0, acc.1 + x.1));
-    assert!(road > 1.3 * straight, "road {road} m vs straight {straight} m");
+    assert!(
+        road > 1.3 * straight,
+        "road {road} m vs straight {straight} m"
+    );
 }
 
 #[test]
@@ -199,7 +263,10 @@ fn a_park_far_from_any_road_is_named_with_its_distance() {
         Err(PlanError::Sites(problems)) => {
             let text = problems.to_string();
             assert!(text.contains("park SEA (Offshore platform) is"), "{text}");
-            assert!(text.contains("m from the nearest road its trucks may use (max_snap_m = 500)"), "{text}");
+            assert!(
+                text.contains("m from the nearest road its trucks may use (max_snap_m = 500)"),
+                "{text}"
+            );
             assert!(text.contains("parks.csv:"), "{text}");
         }
         other => panic!("expected a site error, got {:?}", other.map(|_| ())),
@@ -212,14 +279,30 @@ fn cli_plans_writes_outputs_and_reports_bad_scenarios() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let run = Command::new(bin)
-        .args(["plan", "maps/cixi/scenario.toml", "--iterations", "50", "--threads", "1", "--no-maps", "--out"])
+        .args([
+            "plan",
+            "maps/cixi/scenario.toml",
+            "--iterations",
+            "50",
+            "--threads",
+            "1",
+            "--no-maps",
+            "--out",
+        ])
         .arg(&out)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(run.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&run.stderr));
-    assert!(stdout.contains("utilisation_%") && stdout.contains("week"), "{stdout}");
+    assert!(
+        run.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        stdout.contains("utilisation_%") && stdout.contains("week"),
+        "{stdout}"
+    );
     for f in ["plan.json", "routes.csv", "routes.geojson", "report.html"] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
@@ -229,16 +312,38 @@ fn cli_plans_writes_outputs_and_reports_bad_scenarios() {
     std::fs::create_dir(&bad).unwrap();
     let toml = std::fs::read_to_string(repo("maps/cixi/scenario.toml"))
         .unwrap()
-        .replace("map = \"cixi-demo.osm.pbf\"", &format!("map = \"{}\"", repo("maps/cixi/cixi-demo.osm.pbf").display()))
+        .replace(
+            "map = \"cixi-demo.osm.pbf\"",
+            &format!(
+                "map = \"{}\"",
+                repo("maps/cixi/cixi-demo.osm.pbf").display()
+            ),
+        )
         .replace("capacity_t = 3", "capacity_t = -3")
         .replace("shift = \"07:30-17:30\"", "shift = \"07:30-25:00\"");
     std::fs::write(bad.join("scenario.toml"), toml).unwrap();
-    std::fs::write(bad.join("parks.csv"), "park_id,name,lon,lat,stream,weekly_t,days\nX,Park,121.2,30.2,general,-1,Mon\n").unwrap();
-    let run = Command::new(bin).args(["plan"]).arg(bad.join("scenario.toml")).arg("--out").arg(dir.path().join("o2")).output().unwrap();
+    std::fs::write(
+        bad.join("parks.csv"),
+        "park_id,name,lon,lat,stream,weekly_t,days\nX,Park,121.2,30.2,general,-1,Mon\n",
+    )
+    .unwrap();
+    let run = Command::new(bin)
+        .args(["plan"])
+        .arg(bad.join("scenario.toml"))
+        .arg("--out")
+        .arg(dir.path().join("o2"))
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("scenario.toml:") && stderr.contains("25:00"), "{stderr}");
+    assert!(
+        stderr.contains("scenario.toml:") && stderr.contains("25:00"),
+        "{stderr}"
+    );
     assert!(stderr.contains("capacity_t = -3"), "{stderr}");
     assert!(stderr.contains("parks.csv:2 (column weekly_t)"), "{stderr}");
-    assert!(!dir.path().join("o2").exists(), "nothing is written for a bad scenario");
+    assert!(
+        !dir.path().join("o2").exists(),
+        "nothing is written for a bad scenario"
+    );
 }

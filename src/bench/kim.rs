@@ -157,11 +157,19 @@ pub fn parse(path: &Path, text: &str) -> Result<Kim, BenchError> {
             f[k].parse::<f64>()
                 .ok()
                 .filter(|x| x.is_finite())
-                .ok_or_else(|| err(path, format!("line {ln}: {what} '{}' is not a number", f[k])))
+                .ok_or_else(|| {
+                    err(
+                        path,
+                        format!("line {ln}: {what} '{}' is not a number", f[k]),
+                    )
+                })
         };
-        let id: u64 = f[0]
-            .parse()
-            .map_err(|_| err(path, format!("line {ln}: stop id '{}' is not a whole number", f[0])))?;
+        let id: u64 = f[0].parse().map_err(|_| {
+            err(
+                path,
+                format!("line {ln}: stop id '{}' is not a whole number", f[0]),
+            )
+        })?;
         if let Some(prev) = ids.insert(id, ln) {
             return Err(err(
                 path,

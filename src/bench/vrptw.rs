@@ -177,7 +177,11 @@ pub fn parse_vrplib(path: &Path, text: &str) -> Result<Vrptw, BenchError> {
         if t.is_empty() || t == "EOF" {
             continue;
         }
-        let first = t.split_whitespace().next().unwrap_or("").trim_end_matches(':');
+        let first = t
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(':');
         if first.ends_with("_SECTION") {
             sections.entry(first.to_string()).or_default();
             current = Some(first.to_string());
@@ -202,10 +206,7 @@ pub fn parse_vrplib(path: &Path, text: &str) -> Result<Vrptw, BenchError> {
             v.push((i + 1, r));
         }
     }
-    let name = header
-        .get("NAME")
-        .cloned()
-        .unwrap_or_else(|| stem(path));
+    let name = header.get("NAME").cloned().unwrap_or_else(|| stem(path));
     let num = |k: &str| -> Result<f64, BenchError> {
         let v = header
             .get(k)
@@ -229,34 +230,42 @@ pub fn parse_vrplib(path: &Path, text: &str) -> Result<Vrptw, BenchError> {
             format!("TYPE {kind} is not a time-window type (VRPTW or MTVRPTWR)"),
         ));
     }
-    let by_node = |s: &str, width: usize, required: bool| -> Result<Option<Vec<Vec<f64>>>, BenchError> {
-        let Some(rows) = sections.get(s) else {
-            return if required {
-                Err(err(path, format!("missing {s}")))
-            } else {
-                Ok(None)
+    let by_node =
+        |s: &str, width: usize, required: bool| -> Result<Option<Vec<Vec<f64>>>, BenchError> {
+            let Some(rows) = sections.get(s) else {
+                return if required {
+                    Err(err(path, format!("missing {s}")))
+                } else {
+                    Ok(None)
+                };
             };
+            let mut out = vec![None; dim];
+            for (ln, r) in rows {
+                if r.len() != width + 1 {
+                    return Err(err(
+                        path,
+                        format!(
+                            "line {ln}: {s} rows have {} numbers, expected {}",
+                            r.len(),
+                            width + 1
+                        ),
+                    ));
+                }
+                let id = r[0] as usize;
+                if r[0].fract() != 0.0 || id < 1 || id > dim {
+                    return Err(err(
+                        path,
+                        format!("line {ln}: {s}: node {} outside 1..={dim}", r[0]),
+                    ));
+                }
+                out[id - 1] = Some(r[1..].to_vec());
+            }
+            out.into_iter()
+                .enumerate()
+                .map(|(i, r)| r.ok_or_else(|| err(path, format!("{s}: node {} missing", i + 1))))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some)
         };
-        let mut out = vec![None; dim];
-        for (ln, r) in rows {
-            if r.len() != width + 1 {
-                return Err(err(
-                    path,
-                    format!("line {ln}: {s} rows have {} numbers, expected {}", r.len(), width + 1),
-                ));
-            }
-            let id = r[0] as usize;
-            if r[0].fract() != 0.0 || id < 1 || id > dim {
-                return Err(err(path, format!("line {ln}: {s}: node {} outside 1..={dim}", r[0])));
-            }
-            out[id - 1] = Some(r[1..].to_vec());
-        }
-        out.into_iter()
-            .enumerate()
-            .map(|(i, r)| r.ok_or_else(|| err(path, format!("{s}: node {} missing", i + 1))))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some)
-    };
     let coords = by_node("NODE_COORD_SECTION", 2, true)?.unwrap_or_default();
     let demand = by_node("DEMAND_SECTION", 1, true)?.unwrap_or_default();
     let tw = by_node("TIME_WINDOW_SECTION", 2, true)?.unwrap_or_default();
@@ -539,8 +548,12 @@ impl Vrptw {
             file: path.display().to_string(),
             source: e,
         })?;
-        let node_of: HashMap<usize, usize> =
-            self.number.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+        let node_of: HashMap<usize, usize> = self
+            .number
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| (n, i))
+            .collect();
         let mut routes = Vec::new();
         for (ln, line) in text.lines().enumerate() {
             let Some(rest) = line.strip_prefix("Route #") else {
@@ -555,15 +568,24 @@ impl Vrptw {
             let mut r = Vec::new();
             for t in ids.split_whitespace() {
                 let c: usize = t.parse().map_err(|_| {
-                    err(path, format!("line {}: '{t}' is not a customer number", ln + 1))
+                    err(
+                        path,
+                        format!("line {}: '{t}' is not a customer number", ln + 1),
+                    )
                 })?;
                 let node = *node_of.get(&c).ok_or_else(|| {
-                    err(path, format!("line {}: customer {c} does not exist", ln + 1))
+                    err(
+                        path,
+                        format!("line {}: customer {c} does not exist", ln + 1),
+                    )
                 })?;
                 if node == self.depot && !self.multi_trip {
                     return Err(err(
                         path,
-                        format!("line {}: the depot inside a route of a single-trip instance", ln + 1),
+                        format!(
+                            "line {}: the depot inside a route of a single-trip instance",
+                            ln + 1
+                        ),
                     ));
                 }
                 r.push(node);

@@ -383,7 +383,11 @@ fn kim_bench(a: KimArgs) -> anyhow::Result<()> {
             ks.distance_mi,
             cell("extended"),
             cell("clustering"),
-            best_v.map_or("-", |v| if ks.vehicles as u32 <= v { "yes" } else { "**no**" }),
+            best_v.map_or("-", |v| if ks.vehicles as u32 <= v {
+                "yes"
+            } else {
+                "**no**"
+            }),
             delta.map_or("-".into(), |d| format!("{d:+.2}")),
             out.stats.seconds
         );

@@ -55,7 +55,7 @@ use std::time::Instant;
 pub use check::{CheckError, CheckReport, check};
 pub use error::{InputProblem, SolverError};
 pub use model::*;
-pub use search::{Params, Progress, SolveConfig};
+pub use search::{Algorithm, Params, Progress, SolveConfig};
 pub use solution::*;
 pub use travel::{MatrixTravel, ProfileMatrix, TravelCosts};
 
@@ -106,17 +106,21 @@ pub fn solve_with(
     let (best, iterations) = search::search(&inst, config, init, progress);
     let mut routes = best.routes;
     let mut unassigned = inst.pre_unassigned.clone();
-    let mut removed = Vec::new();
-    if !best_is_feasible(&inst, &routes) {
-        removed = search::repair_by_removal(&inst, &mut routes);
-    }
-    removed.extend(repair_intake(&inst, &mut routes));
-    if !removed.is_empty() {
+    let mut gone: Vec<u32> = Vec::new();
+    // Taking off the other parts of a split job changes routes again (a new arc may have no
+    // road, an intake may move): repeat until feasible; each round removes at least one job.
+    loop {
+        let mut removed = if best_is_feasible(&inst, &routes) {
+            Vec::new()
+        } else {
+            search::repair_by_removal(&inst, &mut routes)
+        };
+        removed.extend(repair_intake(&inst, &mut routes));
+        if removed.is_empty() {
+            break;
+        }
         // A split job is served whole or not at all.
-        let mut gone: Vec<u32> = removed
-            .iter()
-            .map(|&j| inst.job_origin[j as usize].0)
-            .collect();
+        gone.extend(removed.iter().map(|&j| inst.job_origin[j as usize].0));
         gone.sort_unstable();
         gone.dedup();
         for r in &mut routes {
@@ -126,11 +130,11 @@ pub fn solve_with(
             drop_empty_trips(&mut r.nodes);
         }
         routes.retain(|r| r.nodes.iter().any(|&c| is_job(c)));
-        unassigned.extend(gone.into_iter().map(|o| Unassigned {
-            job: JobId(o),
-            reason: UnassignedReason::FleetTooSmall,
-        }));
     }
+    unassigned.extend(gone.into_iter().map(|o| Unassigned {
+        job: JobId(o),
+        reason: UnassignedReason::FleetTooSmall,
+    }));
     unassigned.sort_by_key(|u| u.job);
     let solution = to_solution(problem, travel, &inst, &routes, unassigned);
     Ok(SolveOutcome {
@@ -295,10 +299,7 @@ pub fn schedule(
                 Visit::Break => BRK,
             });
         }
-        out.push(IRoute {
-            vt: vt.ix(),
-            nodes,
-        });
+        out.push(IRoute { vt: vt.ix(), nodes });
     }
     let mut unassigned = inst.pre_unassigned.clone();
     for (j, s) in seen.iter().enumerate() {

@@ -170,6 +170,12 @@ pub(crate) struct LocalSearch<'a> {
     /// Facilities with a daily intake limit, and what all routes unload there.
     nlim: usize,
     intake_tot: [i64; MAXLIM],
+    /// Restricted search (after a small perturbation, as PyVRP's iterated local search): only
+    /// promising jobs are tried as `u`; applied moves mark the jobs around them promising.
+    restrict: bool,
+    promising: Vec<bool>,
+    /// `counter` when the solution was loaded (routes modified after it are the changed ones).
+    loaded_at: u64,
 }
 
 impl<'a> LocalSearch<'a> {
@@ -232,6 +238,9 @@ impl<'a> LocalSearch<'a> {
             uniform_unload: inst.fac_rate.windows(2).all(|w| w[0] == w[1]),
             nlim: inst.lim_cap.len(),
             intake_tot: [0; MAXLIM],
+            restrict: false,
+            promising: vec![false; inst.nj],
+            loaded_at: 0,
         }
     }
 
@@ -402,11 +411,17 @@ impl<'a> LocalSearch<'a> {
 
     /// Loads an individual, with one spare empty route per vehicle type that has trucks left.
     pub fn load(&mut self, ind: &Indiv) {
+        self.load_routes(&ind.routes);
+    }
+
+    /// Loads routes for a full (unrestricted) search; see [`Self::restrict_to`].
+    pub fn load_routes(&mut self, routes: &[IRoute]) {
         self.routes.clear();
+        self.restrict = false;
         self.slots_left = (0..self.inst.vts.len())
             .map(|v| self.inst.slots(v))
             .collect();
-        for r in &ind.routes {
+        for r in routes {
             let mut lr = LsRoute {
                 vt: r.vt,
                 ..Default::default()
@@ -431,6 +446,54 @@ impl<'a> LocalSearch<'a> {
         self.ins_cache.iter_mut().for_each(|t| t.when = u64::MAX);
         for t in &mut self.tested {
             *t = 0;
+        }
+        self.loaded_at = self.counter;
+    }
+
+    /// Restricts the next run to moves of the given jobs (and of jobs next to applied moves);
+    /// their routes count as changed since loading.
+    pub fn restrict_to(&mut self, jobs: &[u32]) {
+        self.restrict = true;
+        self.promising.iter_mut().for_each(|p| *p = false);
+        self.counter += 1;
+        for &j in jobs {
+            self.promising[j as usize] = true;
+            let r = self.route_of[j as usize] as usize;
+            self.routes[r].modified = self.counter;
+        }
+    }
+
+    /// Marks the jobs at and next to position `i` of route `r` promising.
+    fn mark_around(&mut self, r: usize, i: usize) {
+        let route = &self.routes[r];
+        for k in i.saturating_sub(1)..(i + 2).min(route.nodes.len()) {
+            let c = route.nodes[k];
+            if is_job(c) {
+                self.promising[c as usize] = true;
+            }
+        }
+    }
+
+    /// The nodes before and after `u` and `v` in their routes.
+    #[inline]
+    fn around_pair(&self, u: u32, v: u32) -> [u32; 4] {
+        let at = |c: u32, d: isize| {
+            let r = &self.routes[self.route_of[c as usize] as usize];
+            r.nodes[(self.pos_of[c as usize] as isize + d) as usize]
+        };
+        [at(u, -1), at(u, 1), at(v, -1), at(v, 1)]
+    }
+
+    /// After a move of `u` with `v`: marks them, their new and their former route neighbours.
+    fn mark_moved(&mut self, u: u32, v: u32, before: [u32; 4]) {
+        for c in before {
+            if is_job(c) {
+                self.promising[c as usize] = true;
+            }
+        }
+        for c in [u, v] {
+            let (r, i) = (self.route_of[c as usize], self.pos_of[c as usize]);
+            self.mark_around(r as usize, i as usize);
         }
     }
 
@@ -630,7 +693,8 @@ impl<'a> LocalSearch<'a> {
                 }
                 #[cfg(debug_assertions)]
                 let before = self.total_cost();
-                if self.swap_star && self.try_swap_star(loop_id) {
+                // SWAP* is a full-solution operator: not in a restricted run.
+                if self.swap_star && !self.restrict && self.try_swap_star(loop_id) {
                     improved = true;
                     #[cfg(debug_assertions)]
                     {
@@ -674,6 +738,9 @@ impl<'a> LocalSearch<'a> {
 
     /// Tries all moves of job `u` with its neighbours; true if any was applied.
     fn try_node(&mut self, u: u32, loop_id: u32) -> bool {
+        if self.restrict && !self.promising[u as usize] {
+            return false;
+        }
         let mut any = false;
         let last_tested = self.tested[u as usize];
         self.tested[u as usize] = self.counter;
@@ -685,8 +752,16 @@ impl<'a> LocalSearch<'a> {
             {
                 continue;
             }
+            let before = if self.restrict {
+                self.around_pair(u, v)
+            } else {
+                [NONE; 4]
+            };
             if self.moves_uv(u, v) {
                 any = true;
+                if self.restrict {
+                    self.mark_moved(u, v, before);
+                }
                 continue;
             }
             // Also insert right after the depot or a facility preceding v.
@@ -694,11 +769,24 @@ impl<'a> LocalSearch<'a> {
             let iv = self.pos_of[v as usize] as usize;
             if !is_job(self.routes[rv].nodes[iv - 1]) && self.moves_after(u, rv, iv - 1) {
                 any = true;
+                if self.restrict {
+                    self.mark_moved(u, v, before);
+                }
             }
         }
         self.neighbours[u as usize] = nbs;
-        if loop_id > 0 && self.moves_empty(u) {
-            any = true;
+        if loop_id > 0 {
+            let before = if self.restrict {
+                self.around_pair(u, u)
+            } else {
+                [NONE; 4]
+            };
+            if self.moves_empty(u) {
+                any = true;
+                if self.restrict {
+                    self.mark_moved(u, u, before);
+                }
+            }
         }
         any
     }
@@ -1051,6 +1139,15 @@ impl<'a> LocalSearch<'a> {
             let (vl, yl) = (b.locs[iv], b.locs[iv + 1]);
             let db =
                 b.cum_dist[b.last()] - ctx.d(vl, yl) + ctx.d(vl, first) + inner + ctx.d(last, yl);
+            // Penalties cannot fall below zero: unless route u empties (its fixed cost goes),
+            // a move whose distance change does not beat both routes' penalties cannot improve
+            // (HGS-CVRP's early pruning; most candidates stop here).
+            if a.n_jobs != len
+                && self.inst.vts[a.vt].ud * (db - b.cum_dist[b.last()] + ctx.d(pu, nu) - removed)
+                    >= a.penalty + b.penalty
+            {
+                return false;
+            }
             let new_v = self.scost(b.vt, db, &lb);
             if new_v - b.cost >= a.cost {
                 return false;
@@ -1171,6 +1268,9 @@ impl<'a> LocalSearch<'a> {
                 let dv = ctx.d(pv, ua) + ctx.d(ub, nv) - ctx.d(pv, va) - ctx.d(vb, nv)
                     + (a.cum_dist[iu + lu - 1] - a.cum_dist[iu])
                     - (b.cum_dist[iv + lv - 1] - b.cum_dist[iv]);
+                if self.inst.vts[a.vt].ud * (du + dv) >= a.penalty + b.penalty {
+                    continue; // penalties cannot fall below zero
+                }
                 let (mut la, mut lb) = (a.load, b.load);
                 for d in 0..D {
                     let qu = a.cum_load[iu + lu - 1][d] - a.cum_load[iu - 1][d];
@@ -1235,6 +1335,18 @@ impl<'a> LocalSearch<'a> {
         if self.simple {
             let ctx = &self.ctxs[a.vt];
             let (la_, lb_) = (a.last(), b.last());
+            let du = a.cum_dist[iu] + ctx.d(a.locs[iu], b.locs[iv + 1]) + b.cum_dist[lb_]
+                - b.cum_dist[iv + 1];
+            let dv = b.cum_dist[iv] + ctx.d(b.locs[iv], a.locs[iu + 1]) + a.cum_dist[la_]
+                - a.cum_dist[iu + 1];
+            // Penalties cannot fall below zero (both routes keep jobs: fixed costs stay).
+            if jobs_u > 0
+                && jobs_v > 0
+                && self.inst.vts[a.vt].ud * (du + dv - a.cum_dist[la_] - b.cum_dist[lb_])
+                    >= a.penalty + b.penalty
+            {
+                return false;
+            }
             let mut lu = [0; D];
             let mut lv = [0; D];
             for d in 0..D {
@@ -1244,15 +1356,11 @@ impl<'a> LocalSearch<'a> {
             let cu = if jobs_u == 0 {
                 0
             } else {
-                let du = a.cum_dist[iu] + ctx.d(a.locs[iu], b.locs[iv + 1]) + b.cum_dist[lb_]
-                    - b.cum_dist[iv + 1];
                 self.scost(a.vt, du, &lu)
             };
             let cv = if jobs_v == 0 {
                 0
             } else {
-                let dv = b.cum_dist[iv] + ctx.d(b.locs[iv], a.locs[iu + 1]) + a.cum_dist[la_]
-                    - a.cum_dist[iu + 1];
                 self.scost(b.vt, dv, &lv)
             };
             if cu + cv - a.cost - b.cost >= 0 {
@@ -1336,6 +1444,25 @@ impl<'a> LocalSearch<'a> {
         if self.simple {
             let ctx = &self.ctxs[a.vt];
             let lb_ = b.last();
+            let du = a.cum_dist[iu] + ctx.d(a.locs[iu], b.locs[iv]) + b.cum_dist[iv]
+                - b.cum_dist[1]
+                + ctx.d(b.locs[1], a.locs[la]);
+            let tail = b.cum_dist[lb_] - b.cum_dist[iv + 1];
+            let dv = if iu + 1 < la {
+                ctx.d(b.locs[0], a.locs[la - 1]) + a.cum_dist[la - 1] - a.cum_dist[iu + 1]
+                    + ctx.d(a.locs[iu + 1], b.locs[iv + 1])
+                    + tail
+            } else {
+                ctx.d(b.locs[0], b.locs[iv + 1]) + tail
+            };
+            // Penalties cannot fall below zero (both routes keep jobs: fixed costs stay).
+            if jobs_u > 0
+                && jobs_v > 0
+                && self.inst.vts[a.vt].ud * (du + dv - a.cum_dist[la] - b.cum_dist[lb_])
+                    >= a.penalty + b.penalty
+            {
+                return false;
+            }
             let mut lu = [0; D];
             let mut lv = [0; D];
             for d in 0..D {
@@ -1345,22 +1472,11 @@ impl<'a> LocalSearch<'a> {
             let cu = if jobs_u == 0 {
                 0
             } else {
-                let du = a.cum_dist[iu] + ctx.d(a.locs[iu], b.locs[iv]) + b.cum_dist[iv]
-                    - b.cum_dist[1]
-                    + ctx.d(b.locs[1], a.locs[la]);
                 self.scost(a.vt, du, &lu)
             };
             let cv = if jobs_v == 0 {
                 0
             } else {
-                let tail = b.cum_dist[lb_] - b.cum_dist[iv + 1];
-                let dv = if iu + 1 < la {
-                    ctx.d(b.locs[0], a.locs[la - 1]) + a.cum_dist[la - 1] - a.cum_dist[iu + 1]
-                        + ctx.d(a.locs[iu + 1], b.locs[iv + 1])
-                        + tail
-                } else {
-                    ctx.d(b.locs[0], b.locs[iv + 1]) + tail
-                };
                 self.scost(b.vt, dv, &lv)
             };
             if cu + cv - a.cost - b.cost >= 0 {
@@ -1635,7 +1751,9 @@ impl<'a> LocalSearch<'a> {
     fn reoptimise_unloads(&mut self) -> bool {
         let mut changed = false;
         for r in 0..self.routes.len() {
-            if self.routes[r].n_jobs == 0 {
+            if self.routes[r].n_jobs == 0
+                || (self.restrict && self.routes[r].modified <= self.loaded_at)
+            {
                 continue;
             }
             let vt = self.routes[r].vt;
@@ -1814,4 +1932,16 @@ fn build(
     }
     debug_assert_eq!(ctx.pen_cost(vt, &b.pre[n - 1], pen), best.0);
     best.0
+}
+
+/// Penalised cost of a route of type `vt` visiting `nodes` (no depots, no break code), with the
+/// driver's break at its best place and every node's window picked in order: exact under time,
+/// O(route length). For callers outside the local search (the perturbation's reinsertion).
+pub(crate) fn priced_route(inst: &Inst, ctx: &Ctx, vt: usize, nodes: &[u32], pen: &Pen) -> i64 {
+    let mut full = Vec::with_capacity(nodes.len() + 2);
+    full.push(START);
+    full.extend(nodes.iter().copied().filter(|&c| c != BRK));
+    full.push(END);
+    let mut b = Built::default();
+    build(inst, ctx, vt, &full, pen, &|c| ctx.node(c, vt), &mut b)
 }

@@ -3,8 +3,11 @@
 //! penalties, a population kept diverse by broken-pairs distance. One independent search per
 //! thread (rayon), each seeded from the config's seed and its thread index; the best wins.
 
+pub(crate) mod coop;
+pub(crate) mod ils;
 pub(crate) mod individual;
 pub(crate) mod local_search;
+pub(crate) mod perturb;
 pub(crate) mod population;
 pub(crate) mod split;
 pub(crate) mod unload;
@@ -24,9 +27,21 @@ use local_search::LocalSearch;
 use population::Population;
 use split::{Splitter, insert_cheapest};
 
-/// Search parameters (defaults from HGS-CVRP).
+/// The search run by each thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Algorithm {
+    /// Iterated local search with late acceptance (PyVRP 0.14's design): many cheap
+    /// iterations, each a small ruin-and-recreate plus a local search around it.
+    Ils,
+    /// Hybrid genetic search (HGS-CVRP): OX crossover + Split + full local search, population
+    /// kept diverse.
+    Hgs,
+}
+
+/// Search parameters (genetic search: HGS-CVRP's defaults; iterated local search: PyVRP's).
 #[derive(Clone, Debug)]
 pub struct Params {
+    pub algorithm: Algorithm,
     /// Minimum subpopulation size.
     pub mu: usize,
     /// Generation size: a subpopulation is culled back to `mu` when it reaches `mu + lambda`.
@@ -42,11 +57,23 @@ pub struct Params {
     pub restart_after: u64,
     /// Probability of a repair (local search with 10x penalties) of an infeasible child.
     pub repair_probability: f64,
+    /// Iterated local search: jobs removed and reinserted per iteration (uniform in range).
+    pub perturb_min: usize,
+    pub perturb_max: usize,
+    /// Iterated local search: late-acceptance history length (iterations).
+    pub history: usize,
+    /// Iterated local search: target share of feasible candidates, and how many candidates
+    /// between penalty updates.
+    pub ils_target_feasible: f64,
+    pub penalty_every: u64,
+    /// Iterations between exchanges of best solutions among threads (0: independent).
+    pub sync_every: u64,
 }
 
 impl Default for Params {
     fn default() -> Self {
         Params {
+            algorithm: Algorithm::Ils,
             mu: 25,
             lambda: 40,
             n_elite: 4,
@@ -55,6 +82,12 @@ impl Default for Params {
             target_feasible: 0.2,
             restart_after: 20_000,
             repair_probability: 0.5,
+            perturb_min: 1,
+            perturb_max: 25,
+            history: 300,
+            ils_target_feasible: 0.65,
+            penalty_every: 500,
+            sync_every: 1000,
         }
     }
 }
@@ -110,7 +143,7 @@ pub(crate) struct SearchResult {
     pub iterations: u64,
 }
 
-struct Shared<'a> {
+pub(crate) struct Shared<'a> {
     start: Instant,
     progress: Option<&'a (dyn Fn(&Progress) + Sync)>,
     state: Mutex<(u64, Option<i64>, Instant)>,
@@ -461,9 +494,16 @@ pub(crate) fn search(
     };
     let threads = cfg.threads.max(1);
     let init_ind = initial.map(|routes| Indiv::new(inst, routes));
-    let run_one = |t: usize| {
-        let mut h = Hgs::new(inst, cfg, t);
-        h.run(&shared, init_ind.as_ref())
+    let coop = coop::Coop::new(threads);
+    let run_one = |t: usize| match cfg.params.algorithm {
+        Algorithm::Hgs => {
+            let mut h = Hgs::new(inst, cfg, t);
+            h.run(&shared, init_ind.as_ref())
+        }
+        Algorithm::Ils => {
+            let mut s = ils::Ils::new(inst, cfg, t);
+            s.run(&shared, &coop, init_ind.as_ref())
+        }
     };
     let results: Vec<SearchResult> = if threads == 1 {
         vec![run_one(0)]

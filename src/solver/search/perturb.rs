@@ -1,0 +1,319 @@
+//! Perturbation for the iterated local search: remove a few jobs that lie close together (a
+//! random job and its nearest neighbours; Christiaens & Vanden Berghe's "spatially related"
+//! ruin, in PyVRP 0.14's form), then put each back at its cheapest position next to one of its
+//! neighbours or on a spare truck, on penalised cost. Returns the jobs the local search should
+//! look at first: the moved jobs and their former and new route neighbours.
+
+use rand::seq::SliceRandom;
+use rand::{Rng, RngExt};
+
+use crate::solver::instance::{Inst, NONE};
+use crate::solver::segment::{BRK, Ctx, END, FAC, Pen, START, Seg, is_job};
+
+use super::individual::IRoute;
+use super::local_search::priced_route;
+use super::split::insert_cheapest;
+
+/// Prefix and suffix segments of one route (START and END included), for O(1) insertion costs.
+#[derive(Default)]
+struct Segs {
+    pre: Vec<Seg>,
+    suf: Vec<Seg>,
+    cost: i64,
+}
+
+pub(crate) struct Perturber<'a> {
+    inst: &'a Inst,
+    ctxs: Vec<Ctx<'a>>,
+    /// Granular neighbours of each job, closest first.
+    near: Vec<Vec<u32>>,
+    route_of: Vec<u32>,
+    pos_of: Vec<u32>,
+    segs: Vec<Segs>,
+    fresh: Vec<bool>,
+    removed: Vec<u32>,
+    marks: Vec<u32>,
+    pub min_remove: usize,
+    pub max_remove: usize,
+}
+
+impl<'a> Perturber<'a> {
+    pub fn new(inst: &'a Inst, min_remove: usize, max_remove: usize) -> Self {
+        let ctxs = (0..inst.vts.len()).map(|v| Ctx::new(inst, v)).collect();
+        let d = &inst.dist[0];
+        let n = inst.nloc;
+        let near = (0..inst.nj)
+            .map(|i| {
+                let li = inst.job_loc[i] as usize;
+                let mut v = inst.neighbours[i].clone();
+                v.sort_by_key(|&j| {
+                    let lj = inst.job_loc[j as usize] as usize;
+                    (d[li * n + lj] as i64 + d[lj * n + li] as i64, j)
+                });
+                v
+            })
+            .collect();
+        Perturber {
+            inst,
+            ctxs,
+            near,
+            route_of: vec![NONE; inst.nj],
+            pos_of: vec![0; inst.nj],
+            segs: Vec::new(),
+            fresh: Vec::new(),
+            removed: Vec::new(),
+            marks: Vec::new(),
+            min_remove: min_remove.max(1),
+            max_remove: max_remove.max(min_remove.max(1)),
+        }
+    }
+
+    fn index_route(&mut self, routes: &[IRoute], r: usize) {
+        for (i, &c) in routes[r].nodes.iter().enumerate() {
+            if is_job(c) {
+                self.route_of[c as usize] = r as u32;
+                self.pos_of[c as usize] = i as u32;
+            }
+        }
+        self.fresh[r] = false;
+    }
+
+    fn build_segs(&mut self, routes: &[IRoute], r: usize, pen: &Pen) {
+        let vt = routes[r].vt;
+        let ctx = &self.ctxs[vt];
+        let nodes = &routes[r].nodes;
+        let s = &mut self.segs[r];
+        if self.inst.has_time {
+            // Under time, insertions are priced on the whole route (`exact_delta`).
+            s.cost = priced_route(self.inst, ctx, vt, nodes, pen);
+            self.fresh[r] = true;
+            return;
+        }
+        s.pre.clear();
+        s.suf.clear();
+        let mut acc = ctx.node(START, vt);
+        s.pre.push(acc);
+        for &c in nodes {
+            acc = ctx.concat(&acc, &ctx.node(c, vt));
+            s.pre.push(acc);
+        }
+        let mut acc = ctx.node(END, vt);
+        s.suf.resize(nodes.len() + 1, acc);
+        for i in (0..nodes.len()).rev() {
+            acc = ctx.concat(&ctx.node(nodes[i], vt), &acc);
+            s.suf[i] = acc;
+        }
+        s.cost = if nodes.iter().any(|&c| is_job(c)) {
+            ctx.pen_cost(
+                vt,
+                &ctx.concat(&s.pre[nodes.len()], &s.suf[nodes.len()]),
+                pen,
+            )
+        } else {
+            0
+        };
+        self.fresh[r] = true;
+    }
+
+    /// Ruins and recreates `routes` in place; returns the jobs to search from.
+    pub fn perturb<R: Rng>(&mut self, routes: &mut Vec<IRoute>, pen: &Pen, rng: &mut R) -> &[u32] {
+        let inst = self.inst;
+        self.marks.clear();
+        self.removed.clear();
+        if inst.nj == 0 {
+            return &self.marks;
+        }
+        // The local search places the driver's break again when it loads the routes: take it
+        // out here, and price insertions with the break at its best place (`exact_delta`).
+        for r in routes.iter_mut() {
+            r.nodes.retain(|&c| c != BRK);
+        }
+        self.route_of.iter_mut().for_each(|r| *r = NONE);
+        self.fresh.clear();
+        self.fresh.resize(routes.len(), false);
+        self.segs
+            .resize_with(routes.len().max(self.segs.len()), Segs::default);
+        for r in 0..routes.len() {
+            self.index_route(routes, r);
+        }
+        let k = rng
+            .random_range(self.min_remove..=self.max_remove)
+            .min(inst.nj);
+        let center = rng.random_range(0..inst.nj) as u32;
+        let near = std::mem::take(&mut self.near);
+        for &c in std::iter::once(&center).chain(near[center as usize].iter()) {
+            if self.removed.len() >= k {
+                break;
+            }
+            let r = self.route_of[c as usize];
+            if r == NONE {
+                continue;
+            }
+            let (r, i) = (r as usize, self.pos_of[c as usize] as usize);
+            let nodes = &mut routes[r].nodes;
+            if i > 0 && is_job(nodes[i - 1]) {
+                self.marks.push(nodes[i - 1]);
+            }
+            if i + 1 < nodes.len() && is_job(nodes[i + 1]) {
+                self.marks.push(nodes[i + 1]);
+            }
+            nodes.remove(i);
+            self.route_of[c as usize] = NONE;
+            self.index_route(routes, r);
+            self.removed.push(c);
+        }
+        // A route left without jobs frees its truck: drop it (else it would hold a truck
+        // twice, as a route here and as a spare in the local search).
+        if routes.iter().any(|r| !r.nodes.iter().any(|&c| is_job(c))) {
+            routes.retain(|r| r.nodes.iter().any(|&c| is_job(c)));
+            for r in 0..routes.len() {
+                self.index_route(routes, r);
+            }
+        }
+        self.fresh.clear();
+        self.fresh.resize(routes.len(), false);
+        let mut removed = std::mem::take(&mut self.removed);
+        removed.shuffle(rng);
+        let mut left: Vec<usize> = (0..inst.vts.len()).map(|v| inst.slots(v)).collect();
+        for r in routes.iter() {
+            left[r.vt] = left[r.vt].saturating_sub(1);
+        }
+        for &u in &removed {
+            self.insert(routes, &near[u as usize], u, &mut left, pen);
+            self.marks.push(u);
+            let (r, i) = (
+                self.route_of[u as usize] as usize,
+                self.pos_of[u as usize] as usize,
+            );
+            let nodes = &routes[r].nodes;
+            if i > 0 && is_job(nodes[i - 1]) {
+                self.marks.push(nodes[i - 1]);
+            }
+            if i + 1 < nodes.len() && is_job(nodes[i + 1]) {
+                self.marks.push(nodes[i + 1]);
+            }
+        }
+        self.removed = removed;
+        self.near = near;
+        // Marks may name jobs moved since; all are in some route.
+        self.marks.sort_unstable();
+        self.marks.dedup();
+        &self.marks
+    }
+
+    /// Penalised cost of route `r` with job `u` inserted before position `i`, priced whole
+    /// (windows picked in order, the break at its best place): O(route length).
+    fn exact_delta(&self, route: &IRoute, i: usize, u: u32, pen: &Pen) -> i64 {
+        let mut buf = Vec::with_capacity(route.nodes.len() + 1);
+        buf.extend_from_slice(&route.nodes[..i]);
+        buf.push(u);
+        buf.extend_from_slice(&route.nodes[i..]);
+        priced_route(self.inst, &self.ctxs[route.vt], route.vt, &buf, pen)
+    }
+
+    /// Cheapest insertion of `u` next to one of its neighbours or on a spare truck.
+    fn insert(
+        &mut self,
+        routes: &mut Vec<IRoute>,
+        near: &[u32],
+        u: u32,
+        left: &mut [usize],
+        pen: &Pen,
+    ) {
+        let inst = self.inst;
+        let compat = inst.job_compat[u as usize];
+        // (delta, route, position) with route == NONE for a new route of type `position`.
+        let mut best: Option<(i64, u32, u32)> = None;
+        for &v in near {
+            let r = self.route_of[v as usize];
+            if r == NONE {
+                continue;
+            }
+            let r = r as usize;
+            let vt = routes[r].vt;
+            if compat & (1 << vt) == 0 {
+                continue;
+            }
+            if !self.fresh[r] {
+                self.build_segs(routes, r, pen);
+            }
+            let ctx = &self.ctxs[vt];
+            let su = ctx.node(u, vt);
+            let iv = self.pos_of[v as usize] as usize;
+            // Before v and after v (node index i: insert before nodes[i]).
+            for i in [iv, iv + 1] {
+                let s = &self.segs[r];
+                if inst.has_time {
+                    let c = self.exact_delta(&routes[r], i, u, pen) - s.cost;
+                    if best.is_none_or(|b| c < b.0) {
+                        best = Some((c, r as u32, i as u32));
+                    }
+                    continue;
+                }
+                let a = ctx.concat(&s.pre[i], &su);
+                let c = ctx.pen_cost(vt, &ctx.concat(&a, &s.suf[i]), pen) - s.cost;
+                if best.is_none_or(|b| c < b.0) {
+                    best = Some((c, r as u32, i as u32));
+                }
+            }
+        }
+        for vt in 0..inst.vts.len() {
+            if left[vt] == 0 || compat & (1 << vt) == 0 {
+                continue;
+            }
+            let ctx = &self.ctxs[vt];
+            let fac = if inst.has_fac && inst.return_empty {
+                inst.close_fac[vt][u as usize]
+            } else {
+                NONE
+            };
+            let c = if inst.has_time {
+                let mut nodes = vec![u];
+                if fac != NONE {
+                    nodes.push(FAC + fac);
+                }
+                priced_route(inst, ctx, vt, &nodes, pen)
+            } else {
+                let mut s = ctx.concat(&ctx.node(START, vt), &ctx.node(u, vt));
+                if fac != NONE {
+                    s = ctx.concat(&s, &ctx.node(FAC + fac, vt));
+                }
+                ctx.pen_cost(vt, &ctx.concat(&s, &ctx.node(END, vt)), pen)
+            };
+            if best.is_none_or(|b| c < b.0) {
+                best = Some((c, NONE, vt as u32));
+            }
+        }
+        match best {
+            Some((_, r, i)) if r != NONE => {
+                let r = r as usize;
+                routes[r].nodes.insert(i as usize, u);
+                self.index_route(routes, r);
+            }
+            Some((_, _, vt)) => {
+                let vt = vt as usize;
+                left[vt] -= 1;
+                let mut nodes = vec![u];
+                if inst.has_fac && inst.return_empty && inst.close_fac[vt][u as usize] != NONE {
+                    nodes.push(FAC + inst.close_fac[vt][u as usize]);
+                }
+                routes.push(IRoute { vt, nodes });
+                self.segs.push(Segs::default());
+                self.fresh.push(false);
+                self.index_route(routes, routes.len() - 1);
+            }
+            None => {
+                // No neighbour routed and no spare truck: anywhere (O(solution size), rare).
+                let before: Vec<usize> = routes.iter().map(|r| r.nodes.len()).collect();
+                insert_cheapest(inst, routes, left, u, pen);
+                self.segs.resize_with(routes.len(), Segs::default);
+                self.fresh.resize(routes.len(), false);
+                for r in 0..routes.len() {
+                    if before.get(r) != Some(&routes[r].nodes.len()) {
+                        self.index_route(routes, r);
+                    }
+                }
+            }
+        }
+    }
+}
