@@ -70,6 +70,23 @@ fn err(file: &Path, what: impl Into<String>) -> BenchError {
     }
 }
 
+impl Kim {
+    /// The fewest vehicles the daily volume limit allows: ceil(total yards / yards per day).
+    pub fn volume_bound(&self) -> u32 {
+        let total: f64 = self
+            .rows
+            .iter()
+            .filter(|r| r.kind == Kind::Stop)
+            .map(|r| r.load_yd)
+            .sum();
+        if self.daily_yd > 0.0 {
+            (total / self.daily_yd - 1e-9).ceil().max(1.0) as u32
+        } else {
+            1
+        }
+    }
+}
+
 /// Reads an `N_stop.txt` file.
 pub fn read(path: &Path) -> Result<Kim, BenchError> {
     let text = std::fs::read_to_string(path).map_err(|e| BenchError::Io {

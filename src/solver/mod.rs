@@ -98,12 +98,16 @@ pub fn solve_with(
     progress: Option<&(dyn Fn(&Progress) + Sync)>,
 ) -> Result<SolveOutcome, SolverError> {
     let t0 = Instant::now();
-    let inst = Inst::build(problem, travel, config.params.granular)?;
+    let mut inst = Inst::build(problem, travel, config.params.granular)?;
     let init = match initial {
         Some(s) => Some(search::routes_from_initial(&inst, s).map_err(SolverError::BadInitial)?),
         None => None,
     };
-    let (best, iterations) = search::search(&inst, config, init, progress);
+    let (best, iterations) = if problem.settings.objective == Objective::FewestVehiclesFirst {
+        search::fleet::minimise(&mut inst, config, init, progress, &best_is_feasible)
+    } else {
+        search::search(&inst, config, init, progress)
+    };
     let mut routes = best.routes;
     let mut unassigned = inst.pre_unassigned.clone();
     let mut gone: Vec<u32> = Vec::new();

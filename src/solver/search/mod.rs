@@ -4,6 +4,7 @@
 //! thread (rayon), each seeded from the config's seed and its thread index; the best wins.
 
 pub(crate) mod coop;
+pub(crate) mod fleet;
 pub(crate) mod ils;
 pub(crate) mod individual;
 pub(crate) mod local_search;

@@ -1,0 +1,195 @@
+//! Fleet minimisation for the "fewest trucks first" objective: solve, then repeatedly take the
+//! route with the fewest jobs away, put its jobs into the other routes (over capacity or late if
+//! need be), and search again with one truck less. The penalised search repairs the overloads
+//! when the smaller fleet can do the work; when two attempts in a row fail, the last feasible
+//! fleet is kept and the rest of the time goes to its cost. This is the route-elimination loop
+//! of the VRPTW literature (Nagata & Bräysy 2009; PyVRP's `minimise_fleet`), in its simplest
+//! form: a large cost per truck alone rarely empties a route when jobs pack tightly (a daily
+//! volume limit reached at 99 %), because no single move takes the last jobs off a route.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::solver::instance::Inst;
+use crate::solver::segment::{Pen, is_job};
+
+use super::individual::{IRoute, Indiv};
+use super::split::insert_cheapest;
+use super::{Progress, SolveConfig, search};
+
+/// Share of the budget for the first solve, for all reduction attempts together, and for one
+/// attempt; the rest polishes the smallest feasible fleet.
+const FIRST: f64 = 0.2;
+const REDUCTIONS: f64 = 0.7;
+const ATTEMPT: f64 = 0.15;
+/// Consecutive failed attempts after which the fleet is taken as small as it gets.
+const MAX_FAILS: usize = 2;
+
+/// Runs the search as [`search`] does (on cost alone), then with fewer trucks while the
+/// search finds plans that keep every rule.
+/// `feasible` tells whether routes satisfy every rule (the caller's check).
+pub(crate) fn minimise(
+    inst: &mut Inst,
+    cfg: &SolveConfig,
+    initial: Option<Vec<IRoute>>,
+    progress: Option<&(dyn Fn(&Progress) + Sync)>,
+    feasible: &dyn Fn(&Inst, &[IRoute]) -> bool,
+) -> (Indiv, u64) {
+    let t0 = Instant::now();
+    let counts: Vec<u32> = inst.vts.iter().map(|v| v.count).collect();
+    // The fleet is limited by truck counts here, not by a large cost per truck: that cost,
+    // larger than any lateness penalty, would make one late route look better than two.
+    // A moderate price per truck instead (one longest round trip), so that the search still
+    // prefers emptying a route when it can.
+    let vehicle_m = std::mem::replace(&mut inst.vehicle_m, {
+        let ud = inst.vts.iter().map(|v| v.ud.max(1)).max().unwrap_or(1);
+        10 * inst.max_arc * ud
+    });
+    let user_stop = cfg.stop.clone();
+    let stopped = || {
+        user_stop
+            .as_ref()
+            .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
+    };
+    // A slice of the budget: the time limit and the iteration limit, whichever are set, scaled.
+    let slice = |share: f64| {
+        let mut c = cfg.clone();
+        c.time_limit = cfg.time_limit.map(|t| t.mul_f64(share));
+        c.max_iterations = cfg
+            .max_iterations
+            .map(|n| ((n as f64 * share).round() as u64).max(1));
+        c.max_stall = None;
+        c
+    };
+    // Share of the budget used so far (by the clock when there is a time limit).
+    let share_used = |counted: f64| match cfg.time_limit {
+        Some(t) => t0.elapsed().as_secs_f64() / t.as_secs_f64().max(1e-9),
+        None => counted,
+    };
+    // `done`: the share used before this phase, for the progress callback.
+    let report = |done: f64, share: f64, found: Option<Arc<AtomicBool>>| {
+        let user_stop = user_stop.clone();
+        move |p: &Progress| {
+            if let Some(f) = &found
+                && (p.best_cost.is_some()
+                    || user_stop
+                        .as_ref()
+                        .is_some_and(|s| s.load(Ordering::Relaxed)))
+            {
+                f.store(true, Ordering::Relaxed);
+            }
+            if let Some(cb) = progress {
+                cb(&Progress {
+                    elapsed: t0.elapsed(),
+                    iterations: p.iterations,
+                    best_cost: p.best_cost,
+                    fraction: (done + share * p.fraction).min(1.0),
+                });
+            }
+        }
+    };
+    let first = report(0.0, FIRST, None);
+    let (mut best, mut iterations) = search(inst, &slice(FIRST), initial, Some(&first));
+    let mut used = share_used(FIRST);
+    if feasible(inst, &best.routes) {
+        let mut fails = 0;
+        // Routes taken away per attempt: a tenth of the fleet at first, halved after a
+        // failure; failures count once a single route cannot go.
+        let mut step = (best.routes.len() / 10).max(1);
+        while fails < MAX_FAILS && used + ATTEMPT <= FIRST + REDUCTIONS + 1e-9 && !stopped() {
+            let Some(start) = without_small_routes(inst, &best.routes, &counts, fails, step) else {
+                break;
+            };
+            // Under a time limit an attempt ends as soon as it finds a feasible plan (the
+            // polish improves its cost later); with an iteration limit it runs its share, so
+            // that results repeat exactly.
+            let mut c = slice(ATTEMPT);
+            let found = cfg.time_limit.map(|_| Arc::new(AtomicBool::new(false)));
+            if let Some(f) = &found {
+                c.stop = Some(f.clone());
+            }
+            let attempt = report(used, ATTEMPT, found);
+            let (cand, it) = search(inst, &c, Some(start), Some(&attempt));
+            iterations += it;
+            used = share_used(used + ATTEMPT);
+            if cand.routes.len() < best.routes.len() && feasible(inst, &cand.routes) {
+                best = cand;
+                fails = 0;
+            } else if step > 1 {
+                step /= 2;
+            } else {
+                fails += 1;
+            }
+        }
+    }
+    // The rest of the budget on the best fleet: at most as many trucks of each type as it uses.
+    let fits = feasible(inst, &best.routes);
+    for v in 0..inst.vts.len() {
+        let n = best.routes.iter().filter(|r| r.vt == v).count() as u32;
+        inst.vts[v].count = if fits { n.min(counts[v]) } else { counts[v] };
+    }
+    let rest = (1.0 - used).max(0.0);
+    if rest > 0.0 && !stopped() {
+        let mut c = slice(rest);
+        if let Some(t) = cfg.time_limit {
+            c.time_limit = Some(t.saturating_sub(t0.elapsed()).max(Duration::from_millis(1)));
+        }
+        let last = report(used, rest, None);
+        let (polished, it) = search(inst, &c, Some(best.routes.clone()), Some(&last));
+        iterations += it;
+        let ok_after = feasible(inst, &polished.routes);
+        if ok_after && (!fits || polished.base <= best.base) || !fits && !ok_after {
+            best = polished;
+        }
+    }
+    for (v, c) in counts.iter().enumerate() {
+        inst.vts[v].count = *c;
+    }
+    inst.vehicle_m = vehicle_m;
+    (best, iterations)
+}
+
+/// `routes` without `n` routes with the fewest jobs (skipping the `skip` smallest), whose jobs go
+/// to their cheapest places in the others (penalties allowed); the trucks of each type limited
+/// to what the new routes use. `None` when too few routes are left.
+fn without_small_routes(
+    inst: &mut Inst,
+    routes: &[IRoute],
+    counts: &[u32],
+    skip: usize,
+    n: usize,
+) -> Option<Vec<IRoute>> {
+    if routes.len() <= n || n == 0 {
+        return None;
+    }
+    let jobs_in = |r: &IRoute| r.nodes.iter().filter(|&&c| is_job(c)).count();
+    let mut order: Vec<usize> = (0..routes.len()).collect();
+    order.sort_by_key(|&i| (jobs_in(&routes[i]), i));
+    let skip = skip.min(routes.len() - n);
+    let mut gone: Vec<usize> = order[skip..skip + n].to_vec();
+    gone.sort_unstable();
+    let mut rest: Vec<IRoute> = Vec::with_capacity(routes.len() - n);
+    let mut jobs: Vec<u32> = Vec::new();
+    for (i, r) in routes.iter().enumerate() {
+        if gone.binary_search(&i).is_ok() {
+            jobs.extend(r.nodes.iter().copied().filter(|&c| is_job(c)));
+        } else {
+            rest.push(r.clone());
+        }
+    }
+    for v in 0..inst.vts.len() {
+        let m = rest.iter().filter(|r| r.vt == v).count() as u32;
+        inst.vts[v].count = m.min(counts[v]);
+    }
+    let pen = Pen {
+        load: [1.0; crate::solver::instance::D],
+        tw: 1.0,
+        stream: 1.0,
+    };
+    let mut left = vec![0usize; inst.vts.len()];
+    for c in jobs {
+        insert_cheapest(inst, &mut rest, &mut left, c, &pen);
+    }
+    Some(rest)
+}
