@@ -139,7 +139,7 @@ pub(crate) fn minimise(
         let (polished, it) = search(inst, &c, Some(best.routes.clone()), Some(&last));
         iterations += it;
         let ok_after = feasible(inst, &polished.routes);
-        if ok_after && (!fits || polished.base <= best.base) || !fits && !ok_after {
+        if !fits || (ok_after && polished.base <= best.base) {
             best = polished;
         }
     }
