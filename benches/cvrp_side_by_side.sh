@@ -17,7 +17,7 @@ seed=${SEED:-1}
 work=${PEERS_WORK:-$HOME/.cache/wasteroute-peers}
 py=$work/vrp/.venv/bin/python
 runp=${WASTEROUTE_SHARED:-$here/../shared}/peers/vrp/run_peer.py
-bin=$here/target/release/wasteroute
+bin=${WASTEROUTE_BIN:-$here/target/release/wasteroute}
 mkdir -p "$out/sol"
 : > "$out/ours.md"; : > "$out/peers.jsonl"; : > "$out/load.log"
 for f in "$@"; do

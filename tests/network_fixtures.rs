@@ -343,3 +343,39 @@ fn time_matrix_uses_class_speeds() {
     let expect = path_m(&[id(0, 0), id(0, 5)]) / (25.0 / 3.6); // residential 25 km/h
     assert!((t - expect).abs() < 0.01, "{t} vs {expect}");
 }
+
+/// A 230 x 230 street grid (52,900 junctions): finding the largest strongly connected component
+/// must not recurse once per junction (a test thread has a 2 MiB stack; petgraph's Tarjan
+/// overflowed it, and the main thread's 8 MiB on a province-sized map).
+#[test]
+fn large_grid_builds_without_deep_recursion() {
+    const N: i64 = 230;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("grid.osm.pbf");
+    let mut w = PbfWriter::create(&path, None).unwrap();
+    let gid = |r: i64, c: i64| r * 1000 + c + 1;
+    for r in 0..N {
+        for c in 0..N {
+            w.node(
+                gid(r, c),
+                121.0 + c as f64 * 0.001,
+                30.0 + r as f64 * 0.001,
+                &[],
+            )
+            .unwrap();
+        }
+    }
+    for r in 0..N {
+        let refs: Vec<i64> = (0..N).map(|c| gid(r, c)).collect();
+        w.way(1_000_000 + r, &refs, &[RES]).unwrap();
+    }
+    for c in 0..N {
+        let refs: Vec<i64> = (0..N).map(|r| gid(r, c)).collect();
+        w.way(2_000_000 + c, &refs, &[RES]).unwrap();
+    }
+    w.finish().unwrap();
+    let data = osm::load(&path, &osm::LoadOptions::default()).unwrap();
+    let g = RoadGraph::build(&data, &Profile::truck()).unwrap();
+    assert_eq!(g.node_count(), (N * N) as usize);
+    assert_eq!(g.stats().nodes_dropped_by_scc, 0);
+}

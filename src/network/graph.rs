@@ -275,9 +275,15 @@ impl RoadGraph {
                 g.add_edge(b.into(), a.into(), ());
             }
         }
-        let sccs = petgraph::algo::tarjan_scc(&g);
+        // Kosaraju's algorithm: petgraph's runs on an explicit stack, where its Tarjan recurses
+        // once per node on a path and overflows the stack on a province-sized graph.
+        let sccs = petgraph::algo::kosaraju_scc(&g);
         stats.components = sccs.len();
-        let largest = sccs.iter().max_by_key(|c| c.len()).ok_or_else(no_road)?;
+        // The largest; between equal sizes, the one with the lowest node (deterministic).
+        let largest = sccs
+            .iter()
+            .max_by_key(|c| (c.len(), std::cmp::Reverse(c.iter().min().copied())))
+            .ok_or_else(no_road)?;
         if largest.len() < 2 {
             return Err(no_road());
         }

@@ -124,10 +124,12 @@ impl TurnGraph {
                 pg.add_edge(p.into(), self.head[i].into(), ());
             }
         }
-        let sccs = petgraph::algo::tarjan_scc(&pg);
+        // Kosaraju (an explicit stack): petgraph's Tarjan recurses per node and overflows the
+        // stack on large graphs.
+        let sccs = petgraph::algo::kosaraju_scc(&pg);
         let largest = sccs
             .iter()
-            .max_by_key(|c| c.len())
+            .max_by_key(|c| (c.len(), std::cmp::Reverse(c.iter().min().copied())))
             .cloned()
             .unwrap_or_default();
         self.dropped = n - largest.len();
