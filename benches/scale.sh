@@ -17,10 +17,11 @@ rows=()
 # Runs a step under GNU time; keeps its output in $out/<name>.log.
 step() {
   local name=$1; shift
-  /usr/bin/time -v "$@" > "$out/$name.log" 2> "$out/$name.time" || { cat "$out/$name.time" >&2; exit 1; }
+  local f=$out/$(echo "$name" | tr -c 'a-zA-Z0-9,.\n-' '_')
+  /usr/bin/time -v "$@" > "$f.log" 2> "$f.time" || { cat "$f.time" >&2; exit 1; }
   local wall rss
-  wall=$(grep "Elapsed (wall clock)" "$out/$name.time" | awk '{print $NF}')
-  rss=$(grep "Maximum resident" "$out/$name.time" | awk '{print $NF}')
+  wall=$(grep "Elapsed (wall clock)" "$f.time" | awk '{print $NF}')
+  rss=$(grep "Maximum resident" "$f.time" | awk '{print $NF}')
   rows+=("| $name | $wall | $((rss / 1024)) |")
   echo "$(date +%T) $name: $wall, $((rss / 1024)) MiB" >&2
 }
@@ -33,4 +34,4 @@ echo "| step | wall (m:ss) | peak memory (MiB) |"
 echo "| --- | ---: | ---: |"
 printf '%s\n' "${rows[@]}"
 echo
-grep -E "^(nodes|edges|Mon|Tue|Wed|Thu|Fri|week|day) " "$out/inspect (load + graph).log" "$out/plan the week ($parks parks, $secs s/day).log" 2>/dev/null | sed 's/^[^:]*://' || true
+cat "$out"/inspect*.log; echo; grep -A12 "^day " "$out"/plan_the_week*.log || true

@@ -102,8 +102,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let lat = |f: f64| min_lat + (j as f64 + f) / cy as f64 * (max_lat - min_lat);
         let (dlon, dlat) = nearest(lon(0.45), lat(0.45));
         let (flon, flat) = nearest(lon(0.6), lat(0.6));
-        // Trucks: a day's visits in the cell at about four collections per truck, plus one.
-        let trucks = (visits_per_cell[c] / 5.0 * 1.3 / 4.0).ceil() as usize + 1;
+        // Trucks: the busiest day's visits in the cell (about 1.3 x the mean) at three
+        // collections per truck (a cell is ~90 km across: long drives to unload), plus two.
+        let trucks = (visits_per_cell[c] / 5.0 * 1.3 / 3.0).ceil() as usize + 2;
         write!(
             toml,
             "\n[[depots]]\nid = \"D{c}\"\nname = \"Depot {c}\"\nlon = {dlon:.6}\nlat = {dlat:.6}\n\

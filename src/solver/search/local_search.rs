@@ -101,6 +101,11 @@ struct LsRoute {
     last_multi: usize,
     /// Mass unloaded at each facility with a daily intake limit.
     intake: [i64; MAXLIM],
+    /// Node segments by position (the break with the node it follows), and `blocks[k][i]`:
+    /// positions `i .. i + 2^k` (k >= 1), so that any stretch of the route concatenates from
+    /// O(log n) pieces (intra-route moves on long multi-trip routes).
+    nseg: Vec<Seg>,
+    blocks: Vec<Vec<Seg>>,
 }
 
 impl LsRoute {
@@ -127,6 +132,10 @@ struct Top3 {
 }
 
 const BIG: i64 = i64::MAX / 8;
+/// Blocks of up to 2^6 nodes: a stretch of a longer route costs a few more concatenations.
+const MAX_BLOCK_LEVEL: usize = 6;
+/// Longest stretch 2-opt reverses within a route when clock rules apply.
+const MAX_CLOCK_REVERSAL: usize = 32;
 
 impl Default for Top3 {
     fn default() -> Self {
@@ -634,6 +643,9 @@ impl<'a> LocalSearch<'a> {
             route.intake[l] = route.pre[n - 1].intake[l];
             self.intake_tot[l] += route.intake[l];
         }
+        // Blocks for intra-route stretches are built when first needed (`ensure_blocks`).
+        route.blocks.clear();
+        route.nseg.clear();
         route.modified = self.counter;
         for (i, &c) in route.nodes.iter().enumerate() {
             if is_job(c) {
@@ -642,6 +654,43 @@ impl<'a> LocalSearch<'a> {
             }
         }
         self.routes[r] = route;
+    }
+
+    /// Builds route `r`'s blocks (see `LsRoute::blocks`) if it is long and they are stale.
+    fn ensure_blocks(&mut self, r: usize) {
+        let route = &self.routes[r];
+        let n = route.nodes.len();
+        if self.simple || n <= 16 || !route.nseg.is_empty() {
+            return;
+        }
+        let vt = route.vt;
+        let ctx = &self.ctxs[vt];
+        let nseg: Vec<Seg> = route
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| {
+                if i as u32 == route.brk_pos {
+                    ctx.node_w(c, 0, true)
+                } else {
+                    self.node_seg(vt, c)
+                }
+            })
+            .collect();
+        let mut blocks: Vec<Vec<Seg>> = vec![Vec::new()]; // level 0 is `nseg`
+        let mut k = 1;
+        while (1 << k) <= n && k <= MAX_BLOCK_LEVEL {
+            let half = 1 << (k - 1);
+            let prev: &[Seg] = if k == 1 { &nseg } else { &blocks[k - 1] };
+            let level: Vec<Seg> = (0..=n - (1 << k))
+                .map(|i| ctx.concat(&prev[i], &prev[i + half]))
+                .collect();
+            blocks.push(level);
+            k += 1;
+        }
+        let route = &mut self.routes[r];
+        route.nseg = nseg;
+        route.blocks = blocks;
     }
 
     /// Sets the penalty weights; route costs of a loaded solution are recomputed.
@@ -940,8 +989,23 @@ impl<'a> LocalSearch<'a> {
             return travel;
         }
         let mut s = route.pre[lo - 1];
+        // Stretches in O(log n) unless a node with several windows must pick one on the way.
+        let fast = !route.blocks.is_empty() && (!self.inst.has_multi || route.last_multi < lo);
         for p in pieces {
             match *p {
+                Piece::Range(a, b) if fast => {
+                    let mut i = a;
+                    while i <= b {
+                        let k = ((usize::BITS - 1 - (b - i + 1).leading_zeros()) as usize)
+                            .min(MAX_BLOCK_LEVEL);
+                        s = if k == 0 {
+                            ctx.concat(&s, &route.nseg[i])
+                        } else {
+                            ctx.concat(&s, &route.blocks[k][i])
+                        };
+                        i += 1 << k;
+                    }
+                }
                 Piece::Range(a, b) => {
                     for i in a..=b {
                         s = self.psh_at(r, &s, i);
@@ -961,7 +1025,13 @@ impl<'a> LocalSearch<'a> {
 
     /// Evaluates replacing lo..=hi by `pieces`; applies it if it improves.
     fn try_intra(&mut self, r: usize, lo: usize, hi: usize, pieces: &[Piece]) -> bool {
-        if hi >= self.routes[r].last() || self.intra_delta(r, lo, hi, pieces) >= 0 {
+        if hi >= self.routes[r].last() {
+            return false;
+        }
+        if hi - lo >= 8 {
+            self.ensure_blocks(r);
+        }
+        if self.intra_delta(r, lo, hi, pieces) >= 0 {
             return false;
         }
         let mut mid = std::mem::take(&mut self.buf);
@@ -1008,6 +1078,11 @@ impl<'a> LocalSearch<'a> {
     }
 
     fn intra_2opt(&mut self, r: usize, iu: usize, iv: usize) -> bool {
+        // Under time windows, reversing a long stretch of a route almost never pays, and it is
+        // priced node by node: try short ones only.
+        if self.inst.has_clock && iv - iu > MAX_CLOCK_REVERSAL {
+            return false;
+        }
         self.try_intra(r, iu + 1, iv, &[Piece::Rev(iu + 1, iv)])
     }
 
