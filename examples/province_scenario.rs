@@ -96,7 +96,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         map.display(),
         map.display()
     );
-    for c in 0..cx * cy {
+    for (c, &visits) in visits_per_cell.iter().enumerate() {
         let (i, j) = (c % cx, c / cx);
         let lon = |f: f64| min_lon + (i as f64 + f) / cx as f64 * (max_lon - min_lon);
         let lat = |f: f64| min_lat + (j as f64 + f) / cy as f64 * (max_lat - min_lat);
@@ -104,7 +104,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (flon, flat) = nearest(lon(0.6), lat(0.6));
         // Trucks: the busiest day's visits in the cell (about 1.3 x the mean) at three
         // collections per truck (a cell is ~90 km across: long drives to unload), plus two.
-        let trucks = (visits_per_cell[c] / 5.0 * 1.3 / 3.0).ceil() as usize + 2;
+        let trucks = (visits / 5.0 * 1.3 / 3.0).ceil() as usize + 2;
         write!(
             toml,
             "\n[[depots]]\nid = \"D{c}\"\nname = \"Depot {c}\"\nlon = {dlon:.6}\nlat = {dlat:.6}\n\
