@@ -511,38 +511,10 @@ pub fn read_bks(path: &Path) -> Result<HashMap<String, f64>, BenchError> {
 
 /// Reads the routes of a CVRPLIB `.sol` file as node indices (for verifying the conventions).
 pub fn read_sol(path: &Path, inst: &Cvrp) -> Result<Vec<Vec<usize>>, BenchError> {
-    let text = std::fs::read_to_string(path).map_err(|e| BenchError::Io {
-        file: path.display().to_string(),
-        source: e,
-    })?;
-    let mut routes = Vec::new();
-    for (ln, line) in text.lines().enumerate() {
-        let Some(rest) = line.strip_prefix("Route #") else {
-            continue;
-        };
-        let Some((_, ids)) = rest.split_once(':') else {
-            return Err(err(
-                path,
-                format!("line {}: no ':' after the route number", ln + 1),
-            ));
-        };
-        let mut r = Vec::new();
-        for t in ids.split_whitespace() {
-            let c: usize = t.parse().map_err(|_| {
-                err(
-                    path,
-                    format!("line {}: '{t}' is not a customer number", ln + 1),
-                )
-            })?;
-            if c == 0 || c >= inst.demand.len() {
-                return Err(err(
-                    path,
-                    format!("line {}: customer {c} does not exist", ln + 1),
-                ));
-            }
-            r.push(if c > inst.depot { c } else { c - 1 });
+    super::read_sol_routes(path, |c| {
+        if c == 0 || c >= inst.demand.len() {
+            return Err(format!("customer {c} does not exist"));
         }
-        routes.push(r);
-    }
-    Ok(routes)
+        Ok(if c > inst.depot { c } else { c - 1 })
+    })
 }

@@ -544,54 +544,20 @@ impl Vrptw {
     /// Reads the routes of a `.sol` file (Solomon numbers or VRPLIB client numbers; `0` is a
     /// reload visit in a multi-trip route) as node lists.
     pub fn read_sol(&self, path: &Path) -> Result<Vec<Vec<usize>>, BenchError> {
-        let text = std::fs::read_to_string(path).map_err(|e| BenchError::Io {
-            file: path.display().to_string(),
-            source: e,
-        })?;
         let node_of: HashMap<usize, usize> = self
             .number
             .iter()
             .enumerate()
             .map(|(i, &n)| (n, i))
             .collect();
-        let mut routes = Vec::new();
-        for (ln, line) in text.lines().enumerate() {
-            let Some(rest) = line.strip_prefix("Route #") else {
-                continue;
-            };
-            let Some((_, ids)) = rest.split_once(':') else {
-                return Err(err(
-                    path,
-                    format!("line {}: no ':' after the route number", ln + 1),
-                ));
-            };
-            let mut r = Vec::new();
-            for t in ids.split_whitespace() {
-                let c: usize = t.parse().map_err(|_| {
-                    err(
-                        path,
-                        format!("line {}: '{t}' is not a customer number", ln + 1),
-                    )
-                })?;
-                let node = *node_of.get(&c).ok_or_else(|| {
-                    err(
-                        path,
-                        format!("line {}: customer {c} does not exist", ln + 1),
-                    )
-                })?;
-                if node == self.depot && !self.multi_trip {
-                    return Err(err(
-                        path,
-                        format!(
-                            "line {}: the depot inside a route of a single-trip instance",
-                            ln + 1
-                        ),
-                    ));
-                }
-                r.push(node);
+        super::read_sol_routes(path, |c| {
+            let node = *node_of
+                .get(&c)
+                .ok_or_else(|| format!("customer {c} does not exist"))?;
+            if node == self.depot && !self.multi_trip {
+                return Err("the depot inside a route of a single-trip instance".into());
             }
-            routes.push(r);
-        }
-        Ok(routes)
+            Ok(node)
+        })
     }
 }

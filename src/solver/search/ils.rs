@@ -101,19 +101,7 @@ impl<'a> Ils<'a> {
     /// Keeps track of the best feasible (and least infeasible) solution; true if `ind` is a
     /// new best feasible one.
     fn consider(&mut self, ind: &Indiv) -> bool {
-        if ind.feasible() {
-            if self.best.as_ref().is_none_or(|b| ind.base < b.base) {
-                self.best = Some(ind.clone());
-                return true;
-            }
-        } else if self
-            .best_infeasible
-            .as_ref()
-            .is_none_or(|b| ind.pen_cost(&self.pen) < b.pen_cost(&self.pen))
-        {
-            self.best_infeasible = Some(ind.clone());
-        }
-        false
+        super::consider(&mut self.best, &mut self.best_infeasible, ind, &self.pen)
     }
 
     /// Penalty management as PyVRP's: every `penalty_every` solutions, each penalty grows when

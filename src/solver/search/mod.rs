@@ -180,6 +180,28 @@ impl Shared<'_> {
     }
 }
 
+/// Keeps the best feasible solution (by cost) and the least infeasible one (by penalised cost)
+/// of a search thread; true if `ind` is a new best feasible one.
+pub(crate) fn consider(
+    best: &mut Option<Indiv>,
+    best_infeasible: &mut Option<Indiv>,
+    ind: &Indiv,
+    pen: &Pen,
+) -> bool {
+    if ind.feasible() {
+        if best.as_ref().is_none_or(|b| ind.base < b.base) {
+            *best = Some(ind.clone());
+            return true;
+        }
+    } else if best_infeasible
+        .as_ref()
+        .is_none_or(|b| ind.pen_cost(pen) < b.pen_cost(pen))
+    {
+        *best_infeasible = Some(ind.clone());
+    }
+    false
+}
+
 fn initial_penalties(inst: &Inst) -> Pen {
     let ud = inst.vts.iter().map(|v| v.ud.max(1)).max().unwrap_or(1) as f64;
     let ut = inst.vts.iter().map(|v| v.ut).max().unwrap_or(0) as f64;
@@ -266,19 +288,7 @@ impl<'a> Hgs<'a> {
 
     /// Tracks the best solutions; true if `ind` is a new best feasible one.
     fn consider(&mut self, ind: &Indiv) -> bool {
-        if ind.feasible() {
-            if self.best.as_ref().is_none_or(|b| ind.base < b.base) {
-                self.best = Some(ind.clone());
-                return true;
-            }
-        } else if self
-            .best_infeasible
-            .as_ref()
-            .is_none_or(|b| ind.pen_cost(&self.pen) < b.pen_cost(&self.pen))
-        {
-            self.best_infeasible = Some(ind.clone());
-        }
-        false
+        consider(&mut self.best, &mut self.best_infeasible, ind, &self.pen)
     }
 
     /// No feasible solution found: local search on the least infeasible one with penalties
