@@ -106,7 +106,7 @@ pub(crate) struct Inst {
     pub has_fac: bool,
     pub return_empty: bool,
     pub cost_scale: f64,
-    /// Added per used vehicle for the lexicographic fewest-vehicles objective (0 otherwise).
+    /// Added per used vehicle under the fewest-vehicles objective (0 otherwise).
     pub vehicle_m: i64,
     pub neighbours: Vec<Vec<u32>>,
     pub coords: Option<Vec<(f64, f64)>>,
@@ -646,21 +646,12 @@ impl Inst {
         inst.close_fac = inst.closest_facilities();
         inst.neighbours = inst.granular_neighbours(granular);
         if p.settings.objective == Objective::FewestVehiclesFirst {
-            // Larger than any difference in route costs: every job on its own route, twice.
-            let mut m: i64 = 0;
-            for j in 0..inst.nj {
-                let worst = inst
-                    .vts
-                    .iter()
-                    .map(|v| {
-                        let unit = v.ud.max(v.ut).max(1);
-                        v.fixed + unit * (4 * inst.max_arc + inst.job_serv[j] + 1000)
-                    })
-                    .max()
-                    .unwrap_or(0);
-                m = m.saturating_add(worst);
-            }
-            inst.vehicle_m = m.saturating_mul(2).min(1 << 50);
+            // A moderate price per truck (ten longest arcs), so that the search prefers
+            // emptying a route when it can. The fleet itself is cut by truck counts
+            // (`search::fleet`): a price larger than any lateness penalty would make one late
+            // route look better than two on time.
+            let ud = inst.vts.iter().map(|v| v.ud.max(1)).max().unwrap_or(1);
+            inst.vehicle_m = 10 * inst.max_arc * ud;
         }
         Ok(inst)
     }

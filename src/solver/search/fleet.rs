@@ -38,14 +38,6 @@ pub(crate) fn minimise(
 ) -> (Indiv, u64) {
     let t0 = Instant::now();
     let counts: Vec<u32> = inst.vts.iter().map(|v| v.count).collect();
-    // The fleet is limited by truck counts here, not by a large cost per truck: that cost,
-    // larger than any lateness penalty, would make one late route look better than two.
-    // A moderate price per truck instead (one longest round trip), so that the search still
-    // prefers emptying a route when it can.
-    let vehicle_m = std::mem::replace(&mut inst.vehicle_m, {
-        let ud = inst.vts.iter().map(|v| v.ud.max(1)).max().unwrap_or(1);
-        10 * inst.max_arc * ud
-    });
     let user_stop = cfg.stop.clone();
     let stopped = || {
         user_stop
@@ -146,7 +138,6 @@ pub(crate) fn minimise(
     for (v, c) in counts.iter().enumerate() {
         inst.vts[v].count = *c;
     }
-    inst.vehicle_m = vehicle_m;
     (best, iterations)
 }
 
