@@ -255,10 +255,7 @@ fn cvrp(a: CvrpArgs) -> anyhow::Result<()> {
         }
         let routes = inst.routes_of(sol);
         let cost = inst.cost(&routes);
-        let gap = bks.get(&inst.name).map(|b| 100.0 * (cost - b) / b);
-        if let Some(g) = gap {
-            gaps.push(g);
-        }
+        let gap = gap_to_bks(&bks, &inst.name, cost, &mut gaps);
         let cost_s = if inst.rounding == Rounding::Exact {
             format!("{cost:.2}")
         } else {
@@ -273,10 +270,8 @@ fn cvrp(a: CvrpArgs) -> anyhow::Result<()> {
             gap.map_or("-".into(), |g| format!("{g:.2}")),
             out.stats.seconds
         );
-        if let Some(d) = &a.run.sol_dir {
-            let path = d.join(format!("{}.sol", inst.name));
-            write_atomic(&path, &inst.sol_text(&routes))?;
-        }
+        a.run
+            .write_solution(&inst.name, "sol", &inst.sol_text(&routes))?;
     }
     mean_line(&gaps);
     Ok(())
@@ -320,10 +315,7 @@ fn timed(a: TwArgs, multi_trip: bool) -> anyhow::Result<()> {
         }
         let routes = inst.routes_of(sol);
         let cost = inst.cost(&routes);
-        let gap = bks.get(&inst.name).map(|b| 100.0 * (cost - b) / b);
-        if let Some(g) = gap {
-            gaps.push(g);
-        }
+        let gap = gap_to_bks(&bks, &inst.name, cost, &mut gaps);
         println!(
             "| {} | {} | {} | {cost:.1} | {} | {} | {:.1} |",
             inst.name,
@@ -333,10 +325,8 @@ fn timed(a: TwArgs, multi_trip: bool) -> anyhow::Result<()> {
             gap.map_or("-".into(), |g| format!("{g:.2}")),
             out.stats.seconds
         );
-        if let Some(d) = &a.run.sol_dir {
-            let path = d.join(format!("{}.sol", inst.name));
-            write_atomic(&path, &inst.sol_text(&routes))?;
-        }
+        a.run
+            .write_solution(&inst.name, "sol", &inst.sol_text(&routes))?;
     }
     mean_line(&gaps);
     Ok(())
@@ -424,10 +414,9 @@ fn kim_bench(a: KimArgs) -> anyhow::Result<()> {
             },
             out.stats.seconds
         );
-        if let Some(d) = &a.run.sol_dir {
-            let path = d.join(format!("{}.json", inst.name));
-            let text = serde_json::to_string_pretty(&ks)?;
-            write_atomic(&path, &text)?;
+        if a.run.sol_dir.is_some() {
+            a.run
+                .write_solution(&inst.name, "json", &serde_json::to_string_pretty(&ks)?)?;
         }
     }
     if !deltas.is_empty() {
@@ -440,6 +429,28 @@ fn kim_bench(a: KimArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Gap % of `cost` to the instance's best-known cost, if there is one (then also kept in `gaps`).
+fn gap_to_bks(
+    bks: &std::collections::HashMap<String, f64>,
+    name: &str,
+    cost: f64,
+    gaps: &mut Vec<f64>,
+) -> Option<f64> {
+    let gap = bks.get(name).map(|b| 100.0 * (cost - b) / b);
+    gaps.extend(gap);
+    gap
+}
+
+impl RunArgs {
+    /// Writes `<sol_dir>/<name>.<ext>` when `--sol-dir` is given.
+    fn write_solution(&self, name: &str, ext: &str, text: &str) -> anyhow::Result<()> {
+        match &self.sol_dir {
+            Some(d) => write_atomic(&d.join(format!("{name}.{ext}")), text),
+            None => Ok(()),
+        }
+    }
 }
 
 fn write_atomic(path: &Path, text: &str) -> anyhow::Result<()> {
