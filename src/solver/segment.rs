@@ -502,6 +502,19 @@ pub(crate) struct Pen {
     pub stream: f64,
 }
 
+impl Pen {
+    /// The same weights, bit for bit.
+    pub fn same(&self, o: &Pen) -> bool {
+        self.tw.to_bits() == o.tw.to_bits()
+            && self.stream.to_bits() == o.stream.to_bits()
+            && self
+                .load
+                .iter()
+                .zip(&o.load)
+                .all(|(a, b)| a.to_bits() == b.to_bits())
+    }
+}
+
 /// A complete route's violations, once the last trip is closed at the end depot.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Violations {

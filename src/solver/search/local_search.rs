@@ -185,6 +185,8 @@ pub(crate) struct LocalSearch<'a> {
     promising: Vec<bool>,
     /// `counter` when the solution was loaded (routes modified after it are the changed ones).
     loaded_at: u64,
+    /// The penalties the loaded routes' costs were computed with.
+    loaded_pen: Option<Pen>,
 }
 
 impl<'a> LocalSearch<'a> {
@@ -250,6 +252,7 @@ impl<'a> LocalSearch<'a> {
             restrict: false,
             promising: vec![false; inst.nj],
             loaded_at: 0,
+            loaded_pen: None,
         }
     }
 
@@ -424,34 +427,83 @@ impl<'a> LocalSearch<'a> {
     }
 
     /// Loads routes for a full (unrestricted) search; see [`Self::restrict_to`].
+    ///
+    /// A route that is already loaded, unchanged, under the same penalties keeps its segments:
+    /// an iterated-local-search step changes a few routes of hundreds, and rebuilding the
+    /// segments of all of them cost more than the search around the change on long routes
+    /// (Gehring-Homberger R2: ~30 jobs a route, each push a time-window segment).
     pub fn load_routes(&mut self, routes: &[IRoute]) {
-        self.routes.clear();
+        let same_pen = self.loaded_pen.is_some_and(|p| p.same(&self.pen));
+        let mut old = std::mem::take(&mut self.routes);
+        if !same_pen {
+            old.clear();
+        }
         self.restrict = false;
         self.slots_left = (0..self.inst.vts.len())
             .map(|v| self.inst.slots(v))
             .collect();
-        for r in routes {
-            let mut lr = LsRoute {
-                vt: r.vt,
-                ..Default::default()
-            };
-            lr.nodes.push(START);
-            lr.nodes
-                .extend(r.nodes.iter().copied().filter(|&c| c != BRK));
-            lr.nodes.push(END);
-            self.slots_left[r.vt] = self.slots_left[r.vt].saturating_sub(1);
-            self.routes.push(lr);
-        }
-        for v in 0..self.inst.vts.len() {
-            self.add_spare(v);
-        }
         self.counter += 1;
         self.intake_tot = [0; MAXLIM];
-        for r in 0..self.routes.len() {
-            self.update_route(r);
-            self.routes[r].modified = 0;
-            self.routes[r].tested_swap_star = 0;
+        for r in routes {
+            self.slots_left[r.vt] = self.slots_left[r.vt].saturating_sub(1);
+            let idx = self.routes.len();
+            // The loaded route that held this route's first job, if it is the same route.
+            let reuse = r
+                .nodes
+                .iter()
+                .find(|&&c| is_job(c))
+                .map(|&c| self.route_of[c as usize] as usize)
+                .filter(|&o| {
+                    old.get(o).is_some_and(|lr| {
+                        lr.vt == r.vt
+                            && lr.nodes.len() >= 2
+                            && lr.nodes[1..lr.nodes.len() - 1]
+                                .iter()
+                                .eq(r.nodes.iter().filter(|&&c| c != BRK))
+                    })
+                });
+            match reuse {
+                Some(o) => {
+                    let mut lr = std::mem::take(&mut old[o]);
+                    // Taken: an empty node list never matches again.
+                    lr.modified = 0;
+                    lr.tested_swap_star = 0;
+                    for l in 0..self.nlim {
+                        self.intake_tot[l] += lr.intake[l];
+                    }
+                    for (i, &c) in lr.nodes.iter().enumerate() {
+                        if is_job(c) {
+                            self.route_of[c as usize] = idx as u32;
+                            self.pos_of[c as usize] = i as u32;
+                        }
+                    }
+                    self.routes.push(lr);
+                }
+                None => {
+                    let mut lr = LsRoute {
+                        vt: r.vt,
+                        ..Default::default()
+                    };
+                    lr.nodes.push(START);
+                    lr.nodes
+                        .extend(r.nodes.iter().copied().filter(|&c| c != BRK));
+                    lr.nodes.push(END);
+                    self.routes.push(lr);
+                    self.update_route(idx);
+                    self.routes[idx].modified = 0;
+                    self.routes[idx].tested_swap_star = 0;
+                }
+            }
         }
+        for v in 0..self.inst.vts.len() {
+            let before = self.routes.len();
+            self.add_spare(v);
+            for r in before..self.routes.len() {
+                self.routes[r].modified = 0;
+                self.routes[r].tested_swap_star = 0;
+            }
+        }
+        self.loaded_pen = Some(self.pen);
         self.ins_cache.iter_mut().for_each(|t| t.when = u64::MAX);
         for t in &mut self.tested {
             *t = 0;
@@ -696,6 +748,7 @@ impl<'a> LocalSearch<'a> {
     /// Sets the penalty weights; route costs of a loaded solution are recomputed.
     pub fn set_penalties(&mut self, pen: Pen) {
         self.pen = pen;
+        self.loaded_pen = Some(pen);
         for r in 0..self.routes.len() {
             let m = self.routes[r].modified;
             self.update_route(r);
