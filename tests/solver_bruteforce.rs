@@ -149,8 +149,13 @@ fn best_day(
     }
 }
 
+/// Search iterations per solve: the greedy first solution used under time rules (shift
+/// limits here) needed more than 300 on one seed of the disposal-trip case (seed 4: 1.9 % above
+/// the optimum at 300, optimal at 1,000); 1,000 take well under a second.
+const ITERATIONS: u64 = 1000;
+
 fn assert_optimal(p: &Problem, t: &MatrixTravel, optimum: f64, seed: u64) {
-    let out = solve(p, t, &iterations(300, seed, 1)).expect("solves");
+    let out = solve(p, t, &iterations(ITERATIONS, seed, 1)).expect("solves");
     let report = check(p, t, &out.solution).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
     assert!(
         out.solution.unassigned.is_empty(),
@@ -214,7 +219,7 @@ fn solver_finds_optimum_with_disposal_trips_n7() {
         assert!(best.is_finite(), "seed {seed}: brute force found no plan");
         assert_optimal(&p, &t, best, seed);
         // It really needed several trips.
-        let out = solve(&p, &t, &iterations(300, seed, 1)).expect("solves");
+        let out = solve(&p, &t, &iterations(ITERATIONS, seed, 1)).expect("solves");
         let unloads = out.solution.routes[0]
             .stops
             .iter()

@@ -138,6 +138,12 @@ impl<'a> Ils<'a> {
     fn initial(&mut self, warm: Option<&Indiv>) -> Indiv {
         let start = match warm {
             Some(w) => w.clone(),
+            // Under time windows a random giant tour cut by Split is a poor start (most cuts
+            // late) and the fleet-limited Split is slow on 1,000 jobs: build greedily instead.
+            None if self.inst.has_time => {
+                let routes = self.perturber.construct(&self.pen, &mut self.rng);
+                Indiv::new(self.inst, routes)
+            }
             None => {
                 let mut tour: Vec<u32> = (0..self.inst.nj as u32).collect();
                 tour.shuffle(&mut self.rng);
