@@ -200,6 +200,8 @@ impl<'a> Ils<'a> {
             };
         }
         let deadline = cfg.time_limit.map(|t| shared.start + t);
+        self.ls.deadline = deadline;
+        self.ls.stop = cfg.stop.clone();
         let mut curr = self.initial(warm);
         self.consider(&curr);
         let init_score = Score::of(&curr);
@@ -212,6 +214,10 @@ impl<'a> Ils<'a> {
         let mut since_best: u64 = 0;
         loop {
             if deadline.is_some_and(|d| Instant::now() >= d)
+                || cfg
+                    .stop
+                    .as_ref()
+                    .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
                 || cfg.max_iterations.is_some_and(|m| its >= m)
                 || cfg.max_stall.is_some_and(|m| stall >= m)
             {

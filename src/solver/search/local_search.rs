@@ -187,6 +187,11 @@ pub(crate) struct LocalSearch<'a> {
     loaded_at: u64,
     /// The penalties the loaded routes' costs were computed with.
     loaded_pen: Option<Pen>,
+    /// A run stops early (with a consistent, partly improved solution) at this time or when
+    /// this flag is set: on 2,000-stop days one full search takes seconds, and a search
+    /// must not run past its time limit or a Ctrl-C by that much.
+    pub deadline: Option<std::time::Instant>,
+    pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl<'a> LocalSearch<'a> {
@@ -253,6 +258,8 @@ impl<'a> LocalSearch<'a> {
             promising: vec![false; inst.nj],
             loaded_at: 0,
             loaded_pen: None,
+            deadline: None,
+            stop: None,
         }
     }
 
@@ -781,6 +788,9 @@ impl<'a> LocalSearch<'a> {
             while improved || loop_id < 2 {
                 improved = false;
                 for k in 0..self.order.len() {
+                    if k % 32 == 0 && self.expired() {
+                        return;
+                    }
                     let u = self.order[k];
                     #[cfg(debug_assertions)]
                     let before = self.total_cost();
@@ -811,6 +821,16 @@ impl<'a> LocalSearch<'a> {
                 break;
             }
         }
+    }
+
+    /// Past the deadline, or asked to stop.
+    fn expired(&self) -> bool {
+        self.deadline
+            .is_some_and(|d| std::time::Instant::now() >= d)
+            || self
+                .stop
+                .as_ref()
+                .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     /// Sum of route costs, recomputed from scratch (for debug checks of move deltas).
