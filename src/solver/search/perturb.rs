@@ -37,8 +37,8 @@ pub(crate) struct Perturber<'a> {
     pub max_remove: usize,
     /// Probability that a perturbation starts by emptying a short route.
     pub route_ruin: f64,
-    /// Per vehicle type: insertions priced on the whole route (a driver's break to place, or
-    /// nodes with several time windows); else in O(1) from prefix and suffix segments.
+    /// Per vehicle type: insertions priced on the whole route (nodes with several time
+    /// windows pick theirs in route order); else in O(1) from prefix and suffix segments.
     exact: Vec<bool>,
 }
 
@@ -73,7 +73,7 @@ impl<'a> Perturber<'a> {
             exact: inst
                 .vts
                 .iter()
-                .map(|v| inst.has_time && (inst.has_multi || v.brk.is_some()))
+                .map(|_| inst.has_time && inst.has_multi)
                 .collect(),
             // Measured on CVRP X (X-n524-k153: 2.1 % -> 0.4 %); under time windows it did not
             // help (Gehring-Homberger R2_10_1, RC1_10_1).
@@ -105,16 +105,25 @@ impl<'a> Perturber<'a> {
         }
         s.pre.clear();
         s.suf.clear();
-        let mut acc = ctx.node(START, vt);
+        // The driver's break (a `BRK` code) stays where it is, taken after the node before
+        // it: `pre[i]` and `suf[i]` pass over it, and a job is never priced between a node
+        // and its break (`insert` moves such a position past the break). The local search
+        // places the break at its best again.
+        let brk_after = |i: usize| nodes.get(i + 1) == Some(&BRK);
+        let mut acc = ctx.node_w(START, 0, nodes.first() == Some(&BRK));
         s.pre.push(acc);
-        for &c in nodes {
-            acc = ctx.concat(&acc, &ctx.node(c, vt));
+        for (i, &c) in nodes.iter().enumerate() {
+            if c != BRK {
+                acc = ctx.concat(&acc, &ctx.node_w(c, 0, brk_after(i)));
+            }
             s.pre.push(acc);
         }
         let mut acc = ctx.node(END, vt);
         s.suf.resize(nodes.len() + 1, acc);
         for i in (0..nodes.len()).rev() {
-            acc = ctx.concat(&ctx.node(nodes[i], vt), &acc);
+            if nodes[i] != BRK {
+                acc = ctx.concat(&ctx.node_w(nodes[i], 0, brk_after(i)), &acc);
+            }
             s.suf[i] = acc;
         }
         s.cost = if nodes.iter().any(|&c| is_job(c)) {
@@ -136,11 +145,6 @@ impl<'a> Perturber<'a> {
         self.removed.clear();
         if inst.nj == 0 {
             return &self.marks;
-        }
-        // The local search places the driver's break again when it loads the routes: take it
-        // out here, and price insertions with the break at its best place (`exact_delta`).
-        for r in routes.iter_mut() {
-            r.nodes.retain(|&c| c != BRK);
         }
         self.route_of.iter_mut().for_each(|r| *r = NONE);
         self.fresh.clear();
@@ -307,8 +311,10 @@ impl<'a> Perturber<'a> {
             let ctx = &self.ctxs[vt];
             let su = ctx.node(u, vt);
             let iv = self.pos_of[v as usize] as usize;
-            // Before v and after v (node index i: insert before nodes[i]).
-            for i in [iv, iv + 1] {
+            // Before v and after v (node index i: insert before nodes[i]); never right before
+            // a break, which `pre[i]` has taken after the node before it.
+            let after = iv + 1 + (routes[r].nodes.get(iv + 1) == Some(&BRK)) as usize;
+            for i in [iv, after] {
                 let s = &self.segs[r];
                 if self.exact[vt] {
                     let c = self.exact_delta(&routes[r], i, u, pen) - s.cost;
