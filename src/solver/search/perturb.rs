@@ -1,8 +1,15 @@
 //! Perturbation for the iterated local search: remove a few jobs that lie close together (a
 //! random job and its nearest neighbours; Christiaens & Vanden Berghe's "spatially related"
 //! ruin, in PyVRP 0.14's form), then put each back at its cheapest position next to one of its
-//! neighbours or on a spare truck, on penalised cost. Returns the jobs the local search should
-//! look at first: the moved jobs and their former and new route neighbours.
+//! neighbours, on penalised cost. Returns the jobs the local search should look at first: the
+//! moved jobs and their former and new route neighbours.
+//!
+//! Two departures from PyVRP, both measured on CVRP X (BENCHMARKS.md): without time windows a
+//! job goes on a spare truck only when no route takes it, and one perturbation in ten first
+//! empties a short route; under time windows a spare truck competes on price (a job may need a
+//! truck of its own to be on time). Insertions cost O(1) from prefix and suffix segments (the
+//! driver's break kept after its node); only nodes with several windows need the whole route.
+//! The same insertion builds the first solution under time windows (`construct`).
 
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
