@@ -39,11 +39,7 @@ pub(crate) fn minimise(
     let t0 = Instant::now();
     let counts: Vec<u32> = inst.vts.iter().map(|v| v.count).collect();
     let user_stop = cfg.stop.clone();
-    let stopped = || {
-        user_stop
-            .as_ref()
-            .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
-    };
+    let stopped = || cfg.stopped();
     // A slice of the budget: the time limit and the iteration limit, whichever are set, scaled.
     let slice = |share: f64| {
         let mut c = cfg.clone();

@@ -214,10 +214,7 @@ impl<'a> Ils<'a> {
         let mut since_best: u64 = 0;
         loop {
             if deadline.is_some_and(|d| Instant::now() >= d)
-                || cfg
-                    .stop
-                    .as_ref()
-                    .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
+                || cfg.stopped()
                 || cfg.max_iterations.is_some_and(|m| its >= m)
                 || cfg.max_stall.is_some_and(|m| stall >= m)
             {

@@ -471,10 +471,8 @@ impl<'a> LocalSearch<'a> {
                 });
             match reuse {
                 Some(o) => {
-                    let mut lr = std::mem::take(&mut old[o]);
                     // Taken: an empty node list never matches again.
-                    lr.modified = 0;
-                    lr.tested_swap_star = 0;
+                    let lr = std::mem::take(&mut old[o]);
                     for l in 0..self.nlim {
                         self.intake_tot[l] += lr.intake[l];
                     }
@@ -497,18 +495,15 @@ impl<'a> LocalSearch<'a> {
                     lr.nodes.push(END);
                     self.routes.push(lr);
                     self.update_route(idx);
-                    self.routes[idx].modified = 0;
-                    self.routes[idx].tested_swap_star = 0;
                 }
             }
         }
         for v in 0..self.inst.vts.len() {
-            let before = self.routes.len();
             self.add_spare(v);
-            for r in before..self.routes.len() {
-                self.routes[r].modified = 0;
-                self.routes[r].tested_swap_star = 0;
-            }
+        }
+        for r in &mut self.routes {
+            r.modified = 0;
+            r.tested_swap_star = 0;
         }
         self.loaded_pen = Some(self.pen);
         self.ins_cache.iter_mut().for_each(|t| t.when = u64::MAX);

@@ -112,6 +112,15 @@ pub struct SolveConfig {
     pub params: Params,
 }
 
+impl SolveConfig {
+    /// Another thread asked the search to stop (Ctrl-C, or the fleet loop's "found").
+    pub(crate) fn stopped(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
 impl Default for SolveConfig {
     fn default() -> Self {
         SolveConfig {
@@ -381,11 +390,7 @@ impl<'a> Hgs<'a> {
         let cfg = self.cfg;
         let p = &cfg.params;
         let deadline = cfg.time_limit.map(|t| shared.start + t);
-        let stopped = || {
-            cfg.stop
-                .as_ref()
-                .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
-        };
+        let stopped = || cfg.stopped();
         let out_of_time = |t: &Instant| deadline.is_some_and(|d| *t >= d) || stopped();
         let mut its: u64 = 0;
         let mut reported: u64 = 0;

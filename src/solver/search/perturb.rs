@@ -43,10 +43,10 @@ pub(crate) struct Perturber<'a> {
     pub min_remove: usize,
     pub max_remove: usize,
     /// Probability that a perturbation starts by emptying a short route.
-    pub route_ruin: f64,
-    /// Per vehicle type: insertions priced on the whole route (nodes with several time
-    /// windows pick theirs in route order); else in O(1) from prefix and suffix segments.
-    exact: Vec<bool>,
+    route_ruin: f64,
+    /// Insertions priced on the whole route (nodes with several time windows pick theirs in
+    /// route order); else in O(1) from prefix and suffix segments.
+    exact: bool,
 }
 
 impl<'a> Perturber<'a> {
@@ -77,11 +77,7 @@ impl<'a> Perturber<'a> {
             marks: Vec::new(),
             min_remove: min_remove.max(1),
             max_remove: max_remove.max(min_remove.max(1)),
-            exact: inst
-                .vts
-                .iter()
-                .map(|_| inst.has_time && inst.has_multi)
-                .collect(),
+            exact: inst.has_time && inst.has_multi,
             // Measured on CVRP X (X-n524-k153: 2.1 % -> 0.4 %); under time windows it did not
             // help (Gehring-Homberger R2_10_1, RC1_10_1).
             route_ruin: if inst.has_time { 0.0 } else { 0.1 },
@@ -103,9 +99,9 @@ impl<'a> Perturber<'a> {
         let ctx = &self.ctxs[vt];
         let nodes = &routes[r].nodes;
         let s = &mut self.segs[r];
-        if self.exact[vt] {
-            // With a break or several windows, insertions are priced on the whole route
-            // (`exact_delta`): segment concatenation alone does not place them.
+        if self.exact {
+            // Nodes with several windows: insertions are priced on the whole route
+            // (`exact_delta`), which picks each node's window in route order.
             s.cost = priced_route(self.inst, ctx, vt, nodes, pen);
             self.fresh[r] = true;
             return;
@@ -241,7 +237,9 @@ impl<'a> Perturber<'a> {
     /// to a routed neighbour or on a spare truck, whichever is cheaper on penalised cost. Under
     /// time windows this starts far closer to a good plan than a random giant tour cut by
     /// Split (Gehring-Homberger R2_10_1: the fleet-limited Split took ~6 s and left twice the
-    /// routes), and costs O(n x neighbours x route length).
+    /// routes), and costs O(n x neighbours) segment concatenations plus one segment rebuild of
+    /// the changed route per job (O(route length); the whole route per candidate with
+    /// several-window nodes).
     pub fn construct<R: Rng>(&mut self, pen: &Pen, rng: &mut R) -> Vec<IRoute> {
         let inst = self.inst;
         let mut routes: Vec<IRoute> = Vec::new();
@@ -323,7 +321,7 @@ impl<'a> Perturber<'a> {
             let after = iv + 1 + (routes[r].nodes.get(iv + 1) == Some(&BRK)) as usize;
             for i in [iv, after] {
                 let s = &self.segs[r];
-                if self.exact[vt] {
+                if self.exact {
                     let c = self.exact_delta(&routes[r], i, u, pen) - s.cost;
                     if best.is_none_or(|b| c < b.0) {
                         best = Some((c, r as u32, i as u32));
