@@ -281,12 +281,13 @@ impl<'a> Ils<'a> {
             }
             if its.is_multiple_of(2000) && std::env::var_os("WASTEROUTE_DEBUG").is_some() {
                 eprintln!(
-                    "t{} it {its} {:.1}s best {:?} curr {} pen {:.1}",
+                    "t{} it {its} {:.1}s best {:?} curr {} pen {:.1} tw {:.1}",
                     self.thread,
                     shared.start.elapsed().as_secs_f64(),
                     self.best.as_ref().map(|b| b.base),
                     curr_cost,
                     self.pen.load[0],
+                    self.pen.tw,
                 );
             }
         }
