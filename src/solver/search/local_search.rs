@@ -187,6 +187,9 @@ pub(crate) struct LocalSearch<'a> {
     /// dimensions, intake). `perf` on Gehring-Homberger RC1_10_1 before: the concatenation
     /// and the copying of general segments took ~60 % of the run time.
     lite: bool,
+    /// No time cost and no daily intake limits: route costs are fixed + distance + penalties
+    /// (>= 0), so moves are first bounded by their distance change (`dist_bound`).
+    dist_prune: bool,
     /// All facilities unload at the same rate per tonne (then unload time is fixed per trip
     /// count and does not depend on how jobs are grouped into trips).
     uniform_unload: bool,
@@ -274,6 +277,7 @@ impl<'a> LocalSearch<'a> {
                 && inst.lim_cap.is_empty()
                 && inst.vts.len() == 1
                 && inst.vts[0].brk.is_none(),
+            dist_prune: inst.lim_cap.is_empty() && inst.vts.iter().all(|v| v.ut == 0),
             uniform_unload: inst.fac_rate.windows(2).all(|w| w[0] == w[1]),
             nlim: inst.lim_cap.len(),
             intake_tot: [0; MAXLIM],
@@ -457,6 +461,18 @@ impl<'a> LocalSearch<'a> {
         }
         p += self.pen.tw * (tm.tw + (tm.dur - v.max_dur).max(0)) as f64;
         v.fixed + self.inst.vehicle_m + v.ud * dist + v.ut * tm.dur + p.min(1e16) as i64
+    }
+
+    /// A move between routes `ru` and `rv` that changes their distances by `du` and `dv` (each
+    /// in its own truck's metric) and leaves route `ru` with jobs cannot improve when the
+    /// distance change outweighs both routes' penalties (`dist_prune` only: costs are then
+    /// fixed + distance + penalties >= 0). HGS-CVRP's early pruning, before any segment is
+    /// concatenated: in a nearly feasible solution most candidates stop here.
+    #[inline]
+    fn dist_bound(&self, ru: usize, du: i64, rv: usize, dv: i64) -> bool {
+        let (a, b) = (&self.routes[ru], &self.routes[rv]);
+        self.dist_prune
+            && self.inst.vts[a.vt].ud * du + self.inst.vts[b.vt].ud * dv >= a.penalty + b.penalty
     }
 
     /// `lite` mode: profile `a` ending at location `la`, then profile `b` starting at `lb`.
@@ -1465,6 +1481,21 @@ impl<'a> LocalSearch<'a> {
         if route_v.n_jobs == 0 && self.inst.has_fac && self.inst.return_empty {
             fac = self.inst.close_fac[route_v.vt][u as usize];
         }
+        if self.dist_prune && fac == NONE && self.routes[ru].n_jobs != len {
+            let a = &self.routes[ru];
+            let (ca, cb) = (&self.ctxs[a.vt], &self.ctxs[route_v.vt]);
+            let du = ca.d(a.locs[iu - 1], a.locs[iu + len])
+                - (a.cum_dist[iu + len] - a.cum_dist[iu - 1]);
+            let (lf, ll) = (
+                self.inst.job_loc[ins[0] as usize],
+                self.inst.job_loc[ins[len - 1] as usize],
+            );
+            let (vl, yl) = (route_v.locs[iv], route_v.locs[iv + 1]);
+            let dv = cb.d(vl, lf) + cb.d(lf, ll) + cb.d(ll, yl) - cb.d(vl, yl);
+            if self.dist_bound(ru, du, rv, dv) {
+                return false;
+            }
+        }
         let (new_v, sv) = if route_v.n_jobs == 0 && self.inst.vts[route_v.vt].brk.is_some() {
             // A new route: with the break where it is best.
             let mut nodes: Vec<u32> = ins.iter().copied().filter(|&c| c != NONE).collect();
@@ -1647,6 +1678,18 @@ impl<'a> LocalSearch<'a> {
                 }
                 continue;
             }
+            if self.dist_prune {
+                let (ca, cb) = (&self.ctxs[a.vt], &self.ctxs[b.vt]);
+                let (ua, ub) = (a.locs[iu], a.locs[iu + lu - 1]);
+                let (va, vb) = (b.locs[iv], b.locs[iv + lv - 1]);
+                let du = ca.d(a.locs[iu - 1], va) + ca.d(va, vb) + ca.d(vb, a.locs[iu + lu])
+                    - (a.cum_dist[iu + lu] - a.cum_dist[iu - 1]);
+                let dv = cb.d(b.locs[iv - 1], ua) + cb.d(ua, ub) + cb.d(ub, b.locs[iv + lv])
+                    - (b.cum_dist[iv + lv] - b.cum_dist[iv - 1]);
+                if self.dist_bound(ru, du, rv, dv) {
+                    continue;
+                }
+            }
             let mut su = self.psh(ru, self.pre_keep(ru, iu - 1, iu + lu - 1), v);
             if lv == 2 {
                 su = self.psh(ru, &su, y);
@@ -1776,6 +1819,23 @@ impl<'a> LocalSearch<'a> {
             }
             self.apply_two_opt_star(ru, iu, rv, iv);
             return true;
+        }
+        if self.dist_prune
+            && jobs_u > 0
+            && jobs_v > 0
+            && self.inst.vts[a.vt].dprof == self.inst.vts[b.vt].dprof
+        {
+            let ctx = &self.ctxs[a.vt];
+            let (la_, lb_) = (a.last(), b.last());
+            let du = a.cum_dist[iu] + ctx.d(a.locs[iu], b.locs[iv + 1]) + b.cum_dist[lb_]
+                - b.cum_dist[iv + 1]
+                - a.cum_dist[la_];
+            let dv = b.cum_dist[iv] + ctx.d(b.locs[iv], a.locs[iu + 1]) + a.cum_dist[la_]
+                - a.cum_dist[iu + 1]
+                - b.cum_dist[lb_];
+            if self.dist_bound(ru, du, rv, dv) {
+                return false;
+            }
         }
         let (cu, su) = if jobs_u == 0 {
             (0, None)
