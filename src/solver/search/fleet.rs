@@ -89,6 +89,7 @@ pub(crate) fn minimise(
             let Some(start) = without_small_routes(inst, &best.routes, &counts, fails, step) else {
                 break;
             };
+            let start_len = start.len();
             // Under a time limit an attempt ends as soon as it finds a feasible plan (the
             // polish improves its cost later); with an iteration limit it runs its share, so
             // that results repeat exactly.
@@ -101,6 +102,16 @@ pub(crate) fn minimise(
             let (cand, it) = search(inst, &c, Some(start), Some(&attempt));
             iterations += it;
             used = share_used(used + ATTEMPT);
+            if std::env::var_os("WASTEROUTE_DEBUG").is_some() {
+                eprintln!(
+                    "fleet {:.1}s: {} -> tried {} (step {step}, fails {fails}): {} routes, feasible {}",
+                    t0.elapsed().as_secs_f64(),
+                    best.routes.len(),
+                    start_len,
+                    cand.routes.len(),
+                    feasible(inst, &cand.routes)
+                );
+            }
             if cand.routes.len() < best.routes.len() && feasible(inst, &cand.routes) {
                 best = cand;
                 fails = 0;
