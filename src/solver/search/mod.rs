@@ -235,7 +235,7 @@ fn initial_penalties(inst: &Inst) -> Pen {
     let drive = inst
         .vts
         .iter()
-        .map(|v| (v.ut + v.ud.max(1)) as f64 / v.d2t.max(1e-9))
+        .map(|v| v.ud.max(1) as f64 / v.d2t.max(1e-9) + v.ut as f64)
         .fold(0.0, f64::max);
     Pen {
         load,
