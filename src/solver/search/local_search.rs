@@ -1734,44 +1734,9 @@ impl<'a> LocalSearch<'a> {
         }
         let jobs_u = a.cum_jobs[iu] + (b.n_jobs as u32 - b.cum_jobs[iv]);
         let jobs_v = b.cum_jobs[iv] + (a.n_jobs as u32 - a.cum_jobs[iu]);
-        if self.simple {
-            let ctx = &self.ctxs[a.vt];
-            let (la_, lb_) = (a.last(), b.last());
-            let du = a.cum_dist[iu] + ctx.d(a.locs[iu], b.locs[iv + 1]) + b.cum_dist[lb_]
-                - b.cum_dist[iv + 1];
-            let dv = b.cum_dist[iv] + ctx.d(b.locs[iv], a.locs[iu + 1]) + a.cum_dist[la_]
-                - a.cum_dist[iu + 1];
-            // Penalties cannot fall below zero (both routes keep jobs: fixed costs stay).
-            if jobs_u > 0
-                && jobs_v > 0
-                && self.inst.vts[a.vt].ud * (du + dv - a.cum_dist[la_] - b.cum_dist[lb_])
-                    >= a.penalty + b.penalty
-            {
-                return false;
-            }
-            let mut lu = [0; D];
-            let mut lv = [0; D];
-            for d in 0..D {
-                lu[d] = a.cum_load[iu][d] + b.load[d] - b.cum_load[iv][d];
-                lv[d] = b.cum_load[iv][d] + a.load[d] - a.cum_load[iu][d];
-            }
-            let cu = if jobs_u == 0 {
-                0
-            } else {
-                self.scost(a.vt, du, &lu)
-            };
-            let cv = if jobs_v == 0 {
-                0
-            } else {
-                self.scost(b.vt, dv, &lv)
-            };
-            if cu + cv - a.cost - b.cost >= 0 {
-                return false;
-            }
-            self.apply_two_opt_star(ru, iu, rv, iv);
-            return true;
-        }
-        if self.lite {
+        if self.simple || self.lite {
+            // Distances and loads from the routes' prefix sums; time (lite only) from the
+            // prefix and suffix profiles.
             let vt = a.vt;
             let ctx = &self.ctxs[vt];
             let (la_, lb_) = (a.last(), b.last());
@@ -1780,6 +1745,7 @@ impl<'a> LocalSearch<'a> {
             let du = a.cum_dist[iu] + ctx.d(ul, yl) + b.cum_dist[lb_] - b.cum_dist[iv + 1];
             let dv = b.cum_dist[iv] + ctx.d(vl, xl) + a.cum_dist[la_] - a.cum_dist[iu + 1];
             let veh = &self.inst.vts[vt];
+            // Penalties cannot fall below zero (both routes keep jobs: fixed costs stay).
             if veh.ut == 0
                 && jobs_u > 0
                 && jobs_v > 0
@@ -1795,15 +1761,19 @@ impl<'a> LocalSearch<'a> {
             }
             let cu = if jobs_u == 0 {
                 0
-            } else {
+            } else if self.lite {
                 let t = self.tcat(&a.pre_tw[iu], ul, &b.suf_tw[iv + 1], yl);
                 self.lcost(vt, du, &lu, &t)
+            } else {
+                self.scost(vt, du, &lu)
             };
             let cv = if jobs_v == 0 {
                 0
-            } else {
+            } else if self.lite {
                 let t = self.tcat(&b.pre_tw[iv], vl, &a.suf_tw[iu + 1], xl);
                 self.lcost(vt, dv, &lv, &t)
+            } else {
+                self.scost(vt, dv, &lv)
             };
             if cu + cv - a.cost - b.cost >= 0 {
                 return false;
