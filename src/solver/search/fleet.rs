@@ -1,8 +1,9 @@
 //! Fleet minimisation for the "fewest trucks first" objective: solve, then repeatedly take the
-//! route with the fewest jobs away, put its jobs into the other routes (over capacity or late if
-//! need be), and search again with one truck less. The penalised search repairs the overloads
-//! when the smaller fleet can do the work; when two attempts in a row fail, the last feasible
-//! fleet is kept and the rest of the time goes to its cost. This is the route-elimination loop
+//! routes with the fewest jobs away (as many as the trucks' spare working time suggests), put
+//! their jobs into the other routes (over capacity or late if need be), and search again with
+//! fewer trucks. The penalised search repairs the overloads when the smaller fleet can do the
+//! work; when two attempts in a row fail, the last feasible fleet is kept and the rest of the
+//! time goes to its cost. This is the route-elimination loop
 //! of the VRPTW literature (Nagata & Bräysy 2009; PyVRP's `minimise_fleet`), in its simplest
 //! form: a large cost per truck alone rarely empties a route when jobs pack tightly (a daily
 //! volume limit reached at 99 %), because no single move takes the last jobs off a route.
@@ -12,16 +13,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::solver::instance::Inst;
-use crate::solver::segment::{Pen, is_job};
+use crate::solver::segment::{Ctx, Pen, T_OPEN, is_job};
 
-use super::individual::{IRoute, Indiv};
+use super::individual::{IRoute, Indiv, route_seg};
 use super::split::insert_cheapest;
 use super::{Progress, SolveConfig, search};
 
 /// Share of the budget for the first solve, for all reduction attempts together, and for one
-/// attempt; the rest polishes the smallest feasible fleet.
-const FIRST: f64 = 0.2;
-const REDUCTIONS: f64 = 0.7;
+/// attempt; the rest polishes the smallest feasible fleet. The first solve only needs a
+/// feasible plan to cut from: on Kim's 2,000 stops a fifth of the budget took it from 48 to 46
+/// routes, while the attempts take it to 17-22 (BENCHMARKS.md).
+const FIRST: f64 = 0.1;
+const REDUCTIONS: f64 = 0.8;
 const ATTEMPT: f64 = 0.15;
 /// Consecutive failed attempts after which the fleet is taken as small as it gets.
 const MAX_FAILS: usize = 2;
@@ -82,10 +85,11 @@ pub(crate) fn minimise(
     let mut used = share_used(FIRST);
     if feasible(inst, &best.routes) {
         let mut fails = 0;
-        // Routes taken away per attempt: a tenth of the fleet at first, halved after a
-        // failure; failures count once a single route cannot go.
-        let mut step = (best.routes.len() / 10).max(1);
+        // Routes taken away per attempt: set by how full the trucks' days are (`next_step`),
+        // halved after a failure until a single route cannot go; failures count from then.
+        let mut halved: Option<usize> = None;
         while fails < MAX_FAILS && used + ATTEMPT <= FIRST + REDUCTIONS + 1e-9 && !stopped() {
+            let step = halved.unwrap_or_else(|| next_step(inst, &best.routes));
             let Some(start) = without_small_routes(inst, &best.routes, &counts, fails, step) else {
                 break;
             };
@@ -115,10 +119,12 @@ pub(crate) fn minimise(
             if cand.routes.len() < best.routes.len() && feasible(inst, &cand.routes) {
                 best = cand;
                 fails = 0;
+                halved = None;
             } else if step > 1 {
-                step /= 2;
+                halved = Some(step / 2);
             } else {
                 fails += 1;
+                halved = Some(1);
             }
         }
     }
@@ -146,6 +152,32 @@ pub(crate) fn minimise(
         inst.vts[v].count = *c;
     }
     (best, iterations)
+}
+
+/// Routes to take away in the next attempt. With working days (a shift or a time limit per
+/// truck), half the way down to the fewest trucks whose days could hold the routes' working
+/// time (their durations, waiting and breaks included): far from that bound the trucks have
+/// hours to spare and several routes can go at once; near it one at a time, since a failed
+/// attempt costs its whole slice of the budget. Without working days a tenth of the fleet.
+fn next_step(inst: &Inst, routes: &[IRoute]) -> usize {
+    let n = routes.len();
+    let day = |v: &crate::solver::instance::VType| {
+        let brk = v.brk.map_or(0, |b| b.0);
+        (v.shift.1 - v.shift.0).min(v.max_dur.saturating_add(brk))
+    };
+    let longest = inst.vts.iter().map(day).max().unwrap_or(0);
+    if !inst.has_time || longest <= 0 || longest >= T_OPEN {
+        return (n / 10).max(1);
+    }
+    let work: i64 = routes
+        .iter()
+        .map(|r| {
+            let ctx = Ctx::new(inst, r.vt);
+            ctx.full(&route_seg(&ctx, r.vt, &r.nodes)).dur
+        })
+        .sum();
+    let fewest = (work as f64 / longest as f64).ceil() as usize;
+    (n.saturating_sub(fewest) / 2).max(1)
 }
 
 /// `routes` without `n` routes with the fewest jobs (skipping the `skip` smallest), whose jobs go
@@ -190,4 +222,56 @@ fn without_small_routes(
         insert_cheapest(inst, &mut rest, &mut left, c, &pen);
     }
     Some(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solver::segment::tests::small_inst_with;
+
+    fn one_job_each(inst: &Inst) -> Vec<IRoute> {
+        (0..inst.nj as u32)
+            .map(|c| IRoute {
+                vt: 0,
+                nodes: vec![c],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn step_is_a_tenth_of_the_fleet_without_working_days() {
+        let (_, mut p, travel) = small_inst_with(3, 40, false);
+        let v = &mut p.vehicle_types[0];
+        (v.max_duration_s, v.cost_per_hour) = (None, 0.0);
+        let inst = Inst::build(&p, &travel, 5).unwrap();
+        assert!(!inst.has_time);
+        assert_eq!(next_step(&inst, &one_job_each(&inst)), 4);
+        assert_eq!(next_step(&inst, &one_job_each(&inst)[..5]), 1);
+    }
+
+    #[test]
+    fn step_goes_half_way_to_the_trucks_the_working_time_needs() {
+        let (inst, _, _) = small_inst_with(3, 40, true);
+        let v = &inst.vts[0];
+        // The working day: the shift (10 h) or the working-time limit plus the break, shorter.
+        let day = (v.shift.1 - v.shift.0).min(v.max_dur + v.brk.unwrap().0);
+        let routes = one_job_each(&inst);
+        let durs: Vec<i64> = routes
+            .iter()
+            .map(|r| {
+                let ctx = Ctx::new(&inst, 0);
+                ctx.full(&route_seg(&ctx, 0, &r.nodes)).dur
+            })
+            .collect();
+        assert!(durs.iter().all(|&d| d > 0));
+        let fewest = (durs.iter().sum::<i64>() as f64 / day as f64).ceil() as usize;
+        assert!(fewest < routes.len(), "40 short routes fit fewer trucks");
+        let step = next_step(&inst, &routes);
+        assert_eq!(step, (routes.len() - fewest) / 2);
+        assert!(routes.len() - step >= fewest, "never past the bound");
+        // Two routes holding all 40 jobs overfill their days: one at a time.
+        let (a, b): (Vec<u32>, Vec<u32>) = (0..inst.nj as u32).partition(|c| c % 2 == 0);
+        let two = [IRoute { vt: 0, nodes: a }, IRoute { vt: 0, nodes: b }];
+        assert_eq!(next_step(&inst, &two), 1);
+    }
 }
