@@ -2,8 +2,9 @@
 //! routes with the fewest jobs away (as many as the trucks' spare working time suggests), put
 //! their jobs into the other routes (over capacity or late if need be), and search again with
 //! fewer trucks. The penalised search repairs the overloads when the smaller fleet can do the
-//! work; when two attempts in a row fail, the last feasible fleet is kept and the rest of the
-//! time goes to its cost. This is the route-elimination loop
+//! work; when four attempts in a row fail (each without a different small route), or the
+//! daily amount limit allows no fewer trucks, the last feasible fleet is kept and the rest of
+//! the time goes to its cost. This is the route-elimination loop
 //! of the VRPTW literature (Nagata & Bräysy 2009; PyVRP's `minimise_fleet`), in its simplest
 //! form: a large cost per truck alone rarely empties a route when jobs pack tightly (a daily
 //! volume limit reached at 99 %), because no single move takes the last jobs off a route.
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::solver::instance::Inst;
+use crate::solver::instance::{Inst, NOLIM};
 use crate::solver::segment::{Ctx, Pen, T_OPEN, is_job};
 
 use super::individual::{IRoute, Indiv, route_seg};
@@ -26,8 +27,9 @@ use super::{Progress, SolveConfig, search};
 const FIRST: f64 = 0.1;
 const REDUCTIONS: f64 = 0.8;
 const ATTEMPT: f64 = 0.15;
+const MIN_ATTEMPT: f64 = 0.03;
 /// Consecutive failed attempts after which the fleet is taken as small as it gets.
-const MAX_FAILS: usize = 2;
+const MAX_FAILS: usize = 4;
 
 /// Runs the search as [`search`] does (on cost alone), then with fewer trucks while the
 /// search finds plans that keep every rule.
@@ -88,7 +90,22 @@ pub(crate) fn minimise(
         // Routes taken away per attempt: set by how full the trucks' days are (`next_step`),
         // halved after a failure until a single route cannot go; failures count from then.
         let mut halved: Option<usize> = None;
-        while fails < MAX_FAILS && used + ATTEMPT <= FIRST + REDUCTIONS + 1e-9 && !stopped() {
+        // Under a time limit, an attempt gets three times what the last successful one took
+        // (within [MIN_ATTEMPT, ATTEMPT]): a smaller fleet is found in about the time the last
+        // one took or not at all, and a failed attempt costs its whole slice.
+        let mut last_ok: Option<f64> = None;
+        loop {
+            let share = match (cfg.time_limit, last_ok) {
+                (Some(_), Some(t)) => (3.0 * t).clamp(MIN_ATTEMPT, ATTEMPT),
+                _ => ATTEMPT,
+            };
+            if fails >= MAX_FAILS || used + share > FIRST + REDUCTIONS + 1e-9 || stopped() {
+                break;
+            }
+            // No fewer trucks than the daily amount limit allows.
+            if best.routes.len() <= fewest_by_amount(inst) {
+                break;
+            }
             let step = halved.unwrap_or_else(|| next_step(inst, &best.routes));
             let Some(start) = without_small_routes(inst, &best.routes, &counts, fails, step) else {
                 break;
@@ -97,18 +114,19 @@ pub(crate) fn minimise(
             // Under a time limit an attempt ends as soon as it finds a feasible plan (the
             // polish improves its cost later); with an iteration limit it runs its share, so
             // that results repeat exactly.
-            let mut c = slice(ATTEMPT);
+            let mut c = slice(share);
             let found = cfg.time_limit.map(|_| Arc::new(AtomicBool::new(false)));
             if let Some(f) = &found {
                 c.stop = Some(f.clone());
             }
-            let attempt = report(used, ATTEMPT, found);
+            let attempt = report(used, share, found);
             let (cand, it) = search(inst, &c, Some(start), Some(&attempt));
             iterations += it;
-            used = share_used(used + ATTEMPT);
+            let before = used;
+            used = share_used(used + share);
             if std::env::var_os("WASTEROUTE_DEBUG").is_some() {
                 eprintln!(
-                    "fleet {:.1}s: {} -> tried {} (step {step}, fails {fails}): {} routes, feasible {}",
+                    "fleet {:.1}s: {} -> tried {} (step {step}, fails {fails}, share {share:.3}): {} routes, feasible {}",
                     t0.elapsed().as_secs_f64(),
                     best.routes.len(),
                     start_len,
@@ -120,6 +138,7 @@ pub(crate) fn minimise(
                 best = cand;
                 fails = 0;
                 halved = None;
+                last_ok = Some(used - before);
             } else if step > 1 {
                 halved = Some(step / 2);
             } else {
@@ -158,7 +177,8 @@ pub(crate) fn minimise(
 /// truck), half the way down to the fewest trucks whose days could hold the routes' working
 /// time (their durations, waiting and breaks included): far from that bound the trucks have
 /// hours to spare and several routes can go at once; near it one at a time, since a failed
-/// attempt costs its whole slice of the budget. Without working days a tenth of the fleet.
+/// attempt costs its whole slice of the budget. A daily amount limit per truck bounds the
+/// fleet the same way. Without working days a tenth of the fleet.
 fn next_step(inst: &Inst, routes: &[IRoute]) -> usize {
     let n = routes.len();
     let day = |v: &crate::solver::instance::VType| {
@@ -176,8 +196,21 @@ fn next_step(inst: &Inst, routes: &[IRoute]) -> usize {
             ctx.full(&route_seg(&ctx, r.vt, &r.nodes)).dur
         })
         .sum();
-    let fewest = (work as f64 / longest as f64).ceil() as usize;
-    (n.saturating_sub(fewest) / 2).max(1)
+    let by_time = (work as f64 / longest as f64).ceil() as usize;
+    (n.saturating_sub(by_time.max(fewest_by_amount(inst))) / 2).max(1)
+}
+
+/// The fewest trucks a daily amount limit (Kim's yards per truck and day) allows: the total
+/// over the largest limit, per dimension; 0 without limits.
+fn fewest_by_amount(inst: &Inst) -> usize {
+    (0..inst.nd)
+        .filter_map(|d| {
+            let most = inst.vts.iter().map(|v| v.daily[d]).max()?;
+            let total: i64 = inst.job_amt.iter().map(|a| a[d]).sum();
+            (most > 0 && most < NOLIM).then(|| (total as f64 / most as f64).ceil() as usize)
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 /// `routes` without `n` routes with the fewest jobs (skipping the `skip` smallest), whose jobs go
@@ -273,5 +306,20 @@ mod tests {
         let (a, b): (Vec<u32>, Vec<u32>) = (0..inst.nj as u32).partition(|c| c % 2 == 0);
         let two = [IRoute { vt: 0, nodes: a }, IRoute { vt: 0, nodes: b }];
         assert_eq!(next_step(&inst, &two), 1);
+    }
+
+    #[test]
+    fn a_daily_amount_limit_bounds_the_step_too() {
+        // Untimed but for a 5.6 h working-time limit: 40 short routes fit a few trucks' days.
+        let (_, mut p, travel) = small_inst_with(3, 40, false);
+        let total: i64 = p.jobs.iter().map(|j| j.amount[0]).sum();
+        let before = Inst::build(&p, &travel, 5).unwrap();
+        let by_time = next_step(&before, &one_job_each(&before));
+        assert!(by_time > 15, "time alone allows a bigger step ({by_time})");
+        // A tenth of the total per truck and day: ten trucks at least, so 40 -> 25.
+        p.vehicle_types[0].max_daily_amount = Some(vec![total / 10 + 1, i64::MAX / 8]);
+        let inst = Inst::build(&p, &travel, 5).unwrap();
+        assert_eq!(inst.nj, 40);
+        assert_eq!(next_step(&inst, &one_job_each(&inst)), 15);
     }
 }
