@@ -190,6 +190,9 @@ pub(crate) struct LocalSearch<'a> {
     /// No time cost and no daily intake limits: route costs are fixed + distance + penalties
     /// (>= 0), so moves are first bounded by their distance change (`dist_bound`).
     dist_prune: bool,
+    /// Tests: how many moves `dist_bound` has cut.
+    #[cfg(test)]
+    pruned: std::cell::Cell<u64>,
     /// All facilities unload at the same rate per tonne (then unload time is fixed per trip
     /// count and does not depend on how jobs are grouped into trips).
     uniform_unload: bool,
@@ -278,6 +281,8 @@ impl<'a> LocalSearch<'a> {
                 && inst.vts.len() == 1
                 && inst.vts[0].brk.is_none(),
             dist_prune: inst.lim_cap.is_empty() && inst.vts.iter().all(|v| v.ut == 0),
+            #[cfg(test)]
+            pruned: std::cell::Cell::new(0),
             uniform_unload: inst.fac_rate.windows(2).all(|w| w[0] == w[1]),
             nlim: inst.lim_cap.len(),
             intake_tot: [0; MAXLIM],
@@ -471,8 +476,11 @@ impl<'a> LocalSearch<'a> {
     #[inline]
     fn dist_bound(&self, ru: usize, du: i64, rv: usize, dv: i64) -> bool {
         let (a, b) = (&self.routes[ru], &self.routes[rv]);
-        self.dist_prune
-            && self.inst.vts[a.vt].ud * du + self.inst.vts[b.vt].ud * dv >= a.penalty + b.penalty
+        let cut = self.dist_prune
+            && self.inst.vts[a.vt].ud * du + self.inst.vts[b.vt].ud * dv >= a.penalty + b.penalty;
+        #[cfg(test)]
+        self.pruned.set(self.pruned.get() + cut as u64);
+        cut
     }
 
     /// `lite` mode: profile `a` ending at location `la`, then profile `b` starting at `lb`.
@@ -2453,6 +2461,62 @@ mod tests {
             settings: Settings::default(),
         };
         Inst::build(&p, &travel, 8).unwrap()
+    }
+
+    /// The distance bound (`dist_bound`) only cuts moves that cannot improve: a search with it
+    /// takes exactly the moves a search without it takes. Multi-trip days with facilities,
+    /// windows and a lunch break (the general path), no time cost; from a poor, infeasible
+    /// plan under penalties from lax to strict.
+    #[test]
+    fn distance_bound_cuts_no_improving_move() {
+        use crate::solver::segment::tests::small_inst_with;
+        for seed in 0..4 {
+            let (_, mut p, travel) = small_inst_with(seed, 60, true);
+            p.vehicle_types[0].cost_per_hour = 0.0;
+            p.vehicle_types[0].count = 12;
+            let inst = Inst::build(&p, &travel, 8).unwrap();
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+            let mut jobs: Vec<u32> = (0..inst.nj as u32).collect();
+            jobs.shuffle(&mut rng);
+            let start: Vec<IRoute> = jobs
+                .chunks(6)
+                .map(|c| IRoute {
+                    vt: 0,
+                    nodes: c.to_vec(),
+                })
+                .collect();
+            let run = |prune: bool| {
+                let mut ls = LocalSearch::new(&inst);
+                assert!(
+                    ls.dist_prune && !ls.lite && !ls.simple,
+                    "the general path, bounded"
+                );
+                ls.dist_prune = prune;
+                let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+                let mut routes = start.clone();
+                let mut costs = Vec::new();
+                for tw in [0.01, 0.3, 5.0, 200.0] {
+                    ls.pen = Pen {
+                        load: [2.0; D],
+                        tw,
+                        stream: 1.0,
+                    };
+                    ls.load_routes(&routes);
+                    ls.run(&mut rng);
+                    routes = ls.export();
+                    costs.push(ls.total_cost());
+                }
+                (routes, costs, ls.counter, ls.pruned.get())
+            };
+            let (with, with_costs, with_moves, cut) = run(true);
+            let (without, without_costs, without_moves, none) = run(false);
+            assert_eq!(none, 0);
+            assert!(cut > 0, "seed {seed}: the bound never cut a move");
+            assert_eq!(with_costs, without_costs, "seed {seed}");
+            assert_eq!(with_moves, without_moves, "seed {seed}");
+            let nodes = |r: &[IRoute]| r.iter().map(|x| x.nodes.clone()).collect::<Vec<_>>();
+            assert_eq!(nodes(&with), nodes(&without), "seed {seed}");
+        }
     }
 
     /// The `lite` path prices moves between routes from prefix/suffix time profiles; every
