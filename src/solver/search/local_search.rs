@@ -2463,6 +2463,29 @@ mod tests {
         Inst::build(&p, &travel, 8).unwrap()
     }
 
+    /// Lateness penalties from lax to strict, for searches that must work under all of them.
+    const TW_PENALTIES: [f64; 4] = [0.01, 0.3, 5.0, 200.0];
+
+    fn pen_with(tw: f64) -> Pen {
+        Pen {
+            load: [2.0; D],
+            tw,
+            stream: 1.0,
+        }
+    }
+
+    /// A poor start: the jobs in random order, `size` to a truck.
+    fn shuffled_routes(inst: &Inst, rng: &mut Xoshiro256PlusPlus, size: usize) -> Vec<IRoute> {
+        let mut jobs: Vec<u32> = (0..inst.nj as u32).collect();
+        jobs.shuffle(rng);
+        jobs.chunks(size)
+            .map(|c| IRoute {
+                vt: 0,
+                nodes: c.to_vec(),
+            })
+            .collect()
+    }
+
     /// The distance bound (`dist_bound`) only cuts moves that cannot improve: a search with it
     /// takes exactly the moves a search without it takes. Multi-trip days with facilities,
     /// windows and a lunch break (the general path), no time cost; from a poor, infeasible
@@ -2475,16 +2498,7 @@ mod tests {
             p.vehicle_types[0].cost_per_hour = 0.0;
             p.vehicle_types[0].count = 12;
             let inst = Inst::build(&p, &travel, 8).unwrap();
-            let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-            let mut jobs: Vec<u32> = (0..inst.nj as u32).collect();
-            jobs.shuffle(&mut rng);
-            let start: Vec<IRoute> = jobs
-                .chunks(6)
-                .map(|c| IRoute {
-                    vt: 0,
-                    nodes: c.to_vec(),
-                })
-                .collect();
+            let start = shuffled_routes(&inst, &mut Xoshiro256PlusPlus::seed_from_u64(seed), 6);
             let run = |prune: bool| {
                 let mut ls = LocalSearch::new(&inst);
                 assert!(
@@ -2495,12 +2509,8 @@ mod tests {
                 let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
                 let mut routes = start.clone();
                 let mut costs = Vec::new();
-                for tw in [0.01, 0.3, 5.0, 200.0] {
-                    ls.pen = Pen {
-                        load: [2.0; D],
-                        tw,
-                        stream: 1.0,
-                    };
+                for tw in TW_PENALTIES {
+                    ls.pen = pen_with(tw);
                     ls.load_routes(&routes);
                     ls.run(&mut rng);
                     routes = ls.export();
@@ -2529,21 +2539,9 @@ mod tests {
             let mut ls = LocalSearch::new(&inst);
             assert!(ls.lite, "the instance should take the lite path");
             let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
-            let mut jobs: Vec<u32> = (0..inst.nj as u32).collect();
-            jobs.shuffle(&mut rng);
-            let mut routes: Vec<IRoute> = jobs
-                .chunks(10)
-                .map(|c| IRoute {
-                    vt: 0,
-                    nodes: c.to_vec(),
-                })
-                .collect();
-            for tw in [0.01, 0.3, 5.0, 200.0] {
-                ls.pen = Pen {
-                    load: [2.0; D],
-                    tw,
-                    stream: 1.0,
-                };
+            let mut routes = shuffled_routes(&inst, &mut rng, 10);
+            for tw in TW_PENALTIES {
+                ls.pen = pen_with(tw);
                 ls.load_routes(&routes);
                 let before = ls.total_cost();
                 let moves = ls.counter;
