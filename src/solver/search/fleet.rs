@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::solver::instance::{Inst, NOLIM};
+use crate::solver::instance::{Inst, NOLIM, VType};
 use crate::solver::segment::{Ctx, Pen, T_OPEN, is_job};
 
 use super::individual::{IRoute, Indiv, route_seg};
@@ -94,6 +94,7 @@ pub(crate) fn minimise(
         // (within [MIN_ATTEMPT, ATTEMPT]): a smaller fleet is found in about the time the last
         // one took or not at all, and a failed attempt costs its whole slice.
         let mut last_ok: Option<f64> = None;
+        let floor = fewest_by_amount(inst);
         loop {
             let share = match (cfg.time_limit, last_ok) {
                 (Some(_), Some(t)) => (3.0 * t).clamp(MIN_ATTEMPT, ATTEMPT),
@@ -103,10 +104,10 @@ pub(crate) fn minimise(
                 break;
             }
             // No fewer trucks than the daily amount limit allows.
-            if best.routes.len() <= fewest_by_amount(inst) {
+            if best.routes.len() <= floor {
                 break;
             }
-            let step = halved.unwrap_or_else(|| next_step(inst, &best.routes));
+            let step = halved.unwrap_or_else(|| next_step(inst, &best.routes, floor));
             let Some(start) = without_small_routes(inst, &best.routes, &counts, fails, step) else {
                 break;
             };
@@ -179,9 +180,10 @@ pub(crate) fn minimise(
 /// hours to spare and several routes can go at once; near it one at a time, since a failed
 /// attempt costs its whole slice of the budget. A daily amount limit per truck bounds the
 /// fleet the same way. Without working days a tenth of the fleet.
-fn next_step(inst: &Inst, routes: &[IRoute]) -> usize {
+/// `floor`: [`fewest_by_amount`].
+fn next_step(inst: &Inst, routes: &[IRoute], floor: usize) -> usize {
     let n = routes.len();
-    let day = |v: &crate::solver::instance::VType| {
+    let day = |v: &VType| {
         let brk = v.brk.map_or(0, |b| b.0);
         (v.shift.1 - v.shift.0).min(v.max_dur.saturating_add(brk))
     };
@@ -197,7 +199,7 @@ fn next_step(inst: &Inst, routes: &[IRoute]) -> usize {
         })
         .sum();
     let by_time = (work as f64 / longest as f64).ceil() as usize;
-    (n.saturating_sub(by_time.max(fewest_by_amount(inst))) / 2).max(1)
+    (n.saturating_sub(by_time.max(floor)) / 2).max(1)
 }
 
 /// The fewest trucks a daily amount limit (Kim's yards per truck and day) allows: the total
@@ -278,8 +280,8 @@ mod tests {
         (v.max_duration_s, v.cost_per_hour) = (None, 0.0);
         let inst = Inst::build(&p, &travel, 5).unwrap();
         assert!(!inst.has_time);
-        assert_eq!(next_step(&inst, &one_job_each(&inst)), 4);
-        assert_eq!(next_step(&inst, &one_job_each(&inst)[..5]), 1);
+        assert_eq!(next_step(&inst, &one_job_each(&inst), 0), 4);
+        assert_eq!(next_step(&inst, &one_job_each(&inst)[..5], 0), 1);
     }
 
     #[test]
@@ -299,13 +301,13 @@ mod tests {
         assert!(durs.iter().all(|&d| d > 0));
         let fewest = (durs.iter().sum::<i64>() as f64 / day as f64).ceil() as usize;
         assert!(fewest < routes.len(), "40 short routes fit fewer trucks");
-        let step = next_step(&inst, &routes);
+        let step = next_step(&inst, &routes, fewest_by_amount(&inst));
         assert_eq!(step, (routes.len() - fewest) / 2);
         assert!(routes.len() - step >= fewest, "never past the bound");
         // Two routes holding all 40 jobs overfill their days: one at a time.
         let (a, b): (Vec<u32>, Vec<u32>) = (0..inst.nj as u32).partition(|c| c % 2 == 0);
         let two = [IRoute { vt: 0, nodes: a }, IRoute { vt: 0, nodes: b }];
-        assert_eq!(next_step(&inst, &two), 1);
+        assert_eq!(next_step(&inst, &two, fewest_by_amount(&inst)), 1);
     }
 
     #[test]
@@ -314,12 +316,15 @@ mod tests {
         let (_, mut p, travel) = small_inst_with(3, 40, false);
         let total: i64 = p.jobs.iter().map(|j| j.amount[0]).sum();
         let before = Inst::build(&p, &travel, 5).unwrap();
-        let by_time = next_step(&before, &one_job_each(&before));
+        let by_time = next_step(&before, &one_job_each(&before), fewest_by_amount(&before));
         assert!(by_time > 15, "time alone allows a bigger step ({by_time})");
         // A tenth of the total per truck and day: ten trucks at least, so 40 -> 25.
         p.vehicle_types[0].max_daily_amount = Some(vec![total / 10 + 1, i64::MAX / 8]);
         let inst = Inst::build(&p, &travel, 5).unwrap();
         assert_eq!(inst.nj, 40);
-        assert_eq!(next_step(&inst, &one_job_each(&inst)), 15);
+        assert_eq!(
+            next_step(&inst, &one_job_each(&inst), fewest_by_amount(&inst)),
+            15
+        );
     }
 }

@@ -1752,12 +1752,10 @@ impl<'a> LocalSearch<'a> {
             let (vl, yl) = (b.locs[iv], b.locs[iv + 1]);
             let du = a.cum_dist[iu] + ctx.d(ul, yl) + b.cum_dist[lb_] - b.cum_dist[iv + 1];
             let dv = b.cum_dist[iv] + ctx.d(vl, xl) + a.cum_dist[la_] - a.cum_dist[iu + 1];
-            let veh = &self.inst.vts[vt];
-            // Penalties cannot fall below zero (both routes keep jobs: fixed costs stay).
-            if veh.ut == 0
-                && jobs_u > 0
+            // Both routes keep jobs (fixed costs stay): the distance bound applies.
+            if jobs_u > 0
                 && jobs_v > 0
-                && veh.ud * (du + dv - a.cum_dist[la_] - b.cum_dist[lb_]) >= a.penalty + b.penalty
+                && self.dist_bound(ru, du - a.cum_dist[la_], rv, dv - b.cum_dist[lb_])
             {
                 return false;
             }
