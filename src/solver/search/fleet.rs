@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use crate::solver::instance::{Inst, NOLIM, VType};
 use crate::solver::segment::{Ctx, Pen, T_OPEN, is_job};
 
+use super::eject::{Outcome, eliminate};
 use super::individual::{IRoute, Indiv, route_seg};
 use super::split::insert_cheapest;
 use super::{Progress, SolveConfig, search};
@@ -108,8 +109,56 @@ pub(crate) fn minimise(
                 break;
             }
             let step = halved.unwrap_or_else(|| next_step(inst, &best.routes, floor));
-            let Some(start) = without_small_routes(inst, &best.routes, &counts, fails, step) else {
+            let mut from_pool: Option<Vec<IRoute>> = None;
+            // Near the bound, one truck at a time: first by the ejection pool.
+            if step == 1 && !inst.has_multi && best.routes.len() >= 2 {
+                let t_att = Instant::now();
+                // Its own share: an emptied route comes in about a second or after many
+                // thousand ejections, unlike the search's attempts (`last_ok`).
+                let got = eject_one(inst, cfg, &best.routes, &counts, fails, &slice(ATTEMPT));
+                let before = used;
+                used = share_used(used + ATTEMPT);
+                if std::env::var_os("WASTEROUTE_DEBUG").is_some() {
+                    eprintln!(
+                        "fleet {:.1}s: {} -> ejection pool (fails {fails}, {:.1}s): {}",
+                        t0.elapsed().as_secs_f64(),
+                        best.routes.len(),
+                        t_att.elapsed().as_secs_f64(),
+                        match &got {
+                            Outcome::Emptied(r) => format!("{} routes", r.len()),
+                            Outcome::Partial { left, .. } => format!("{left} jobs left"),
+                        },
+                    );
+                }
+                match got {
+                    Outcome::Emptied(routes)
+                        if routes.len() < best.routes.len() && feasible(inst, &routes) =>
+                    {
+                        best = Indiv::new(inst, routes);
+                        fails = 0;
+                        halved = None;
+                        last_ok = Some(used - before);
+                        continue;
+                    }
+                    Outcome::Partial { routes, .. } => from_pool = Some(routes),
+                    Outcome::Emptied(_) => {}
+                }
+            }
+            // From the pool's routes the search gets a full slice: they are close to
+            // feasible, and `last_ok` measured searches from the plan itself.
+            let share = if from_pool.is_some() { ATTEMPT } else { share };
+            if used + share > FIRST + REDUCTIONS + 1e-9 || stopped() {
                 break;
+            }
+            // The search starts where the ejection pool stopped (its routes are fuller than
+            // the plan's, the jobs left over inserted at their cheapest), or from the plan
+            // without its smallest routes.
+            let start = match from_pool.take() {
+                Some(r) => r,
+                None => match without_small_routes(inst, &best.routes, &counts, fails, step) {
+                    Some(r) => r,
+                    None => break,
+                },
             };
             let start_len = start.len();
             // Under a time limit an attempt ends as soon as it finds a feasible plan (the
@@ -172,6 +221,83 @@ pub(crate) fn minimise(
         inst.vts[v].count = *c;
     }
     (best, iterations)
+}
+
+/// One truck fewer by the ejection pool (`eject::eliminate`): the routes with the least
+/// working time (skipping the `skip` least) are taken away one per thread, in parallel; the
+/// first that empties wins (under an iteration limit each runs its share and the first in
+/// order wins, so that results repeat). The trucks of each type are limited to what the
+/// result uses. `c`: the attempt's slice of the budget.
+fn eject_one(
+    inst: &mut Inst,
+    c: &SolveConfig,
+    routes: &[IRoute],
+    counts: &[u32],
+    skip: usize,
+    c_slice: &SolveConfig,
+) -> Outcome {
+    use rayon::prelude::*;
+    let work = |r: &IRoute| {
+        let ctx = Ctx::new(inst, r.vt);
+        ctx.full(&route_seg(&ctx, r.vt, &r.nodes)).dur
+    };
+    let mut order: Vec<usize> = (0..routes.len()).collect();
+    order.sort_by_cached_key(|&i| (work(&routes[i]), i));
+    let first = order[skip % order.len()];
+    let vt = routes[first].vt;
+    // Victims of one vehicle type, so that one set of truck counts serves all threads.
+    let victims: Vec<usize> = order
+        .iter()
+        .cycle()
+        .skip(skip % order.len())
+        .take(order.len())
+        .copied()
+        .filter(|&i| routes[i].vt == vt)
+        .take(c.threads.max(1))
+        .collect();
+    for v in 0..inst.vts.len() {
+        let m = routes.iter().filter(|r| r.vt == v).count() as u32 - (v == vt) as u32;
+        inst.vts[v].count = m.min(counts[v]);
+    }
+    let found = Arc::new(AtomicBool::new(false));
+    let timed = c_slice.time_limit.is_some();
+    let mut stops = Vec::new();
+    if timed {
+        stops.push(found.clone());
+    }
+    stops.extend(c.stop.clone());
+    let budget = super::eject::Budget {
+        deadline: c_slice.time_limit.map(|t| Instant::now() + t),
+        stops,
+        max_steps: c_slice.max_iterations,
+    };
+    let inst: &Inst = inst;
+    let results: Vec<Outcome> = victims
+        .par_iter()
+        .enumerate()
+        .map(|(t, &gone)| {
+            let seed = c.seed ^ (0x9E37_79B9 * (skip as u64 + 1)) ^ ((t as u64) << 32);
+            let got = eliminate(inst, routes, gone, &budget, seed);
+            if matches!(got, Outcome::Emptied(_)) {
+                found.store(true, Ordering::Relaxed);
+            }
+            got
+        })
+        .collect();
+    // The first emptied, else the partial one with the fewest jobs left over.
+    let mut best: Option<Outcome> = None;
+    for o in results {
+        let better = match (&best, &o) {
+            (None, _) => true,
+            (Some(Outcome::Partial { left: a, .. }), Outcome::Partial { left: b, .. }) => b < a,
+            (Some(Outcome::Partial { .. }), Outcome::Emptied(_)) => true,
+            _ => false,
+        };
+        if better {
+            best = Some(o);
+        }
+    }
+    best.expect("one victim at least")
 }
 
 /// Routes to take away in the next attempt. With working days (a shift or a time limit per

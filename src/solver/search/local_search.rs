@@ -212,6 +212,9 @@ pub(crate) struct LocalSearch<'a> {
     /// must not run past its time limit or a Ctrl-C by that much.
     pub deadline: Option<std::time::Instant>,
     pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// Re-place unload visits after the moves (`reoptimise_unloads`, a dynamic programme per
+    /// changed route); the ejection pool turns it off on most of its many small runs.
+    pub unloads: bool,
 }
 
 impl<'a> LocalSearch<'a> {
@@ -292,6 +295,7 @@ impl<'a> LocalSearch<'a> {
             loaded_pen: None,
             deadline: None,
             stop: None,
+            unloads: true,
         }
     }
 
@@ -579,6 +583,18 @@ impl<'a> LocalSearch<'a> {
                     lr.nodes.push(END);
                     self.routes.push(lr);
                     self.update_route(idx);
+                }
+            }
+        }
+        // Jobs in no route (the ejection pool's, `eject`) have no place: moves skip them.
+        let routed: usize = self.routes.iter().map(|r| r.n_jobs).sum();
+        if routed < self.inst.nj {
+            self.route_of.iter_mut().for_each(|r| *r = NONE);
+            for (idx, r) in self.routes.iter().enumerate() {
+                for &c in &r.nodes {
+                    if is_job(c) {
+                        self.route_of[c as usize] = idx as u32;
+                    }
                 }
             }
         }
@@ -904,7 +920,7 @@ impl<'a> LocalSearch<'a> {
                 loop_id += 1;
             }
             rounds += 1;
-            if !self.inst.has_fac || rounds > 8 || !self.reoptimise_unloads() {
+            if !self.inst.has_fac || !self.unloads || rounds > 8 || !self.reoptimise_unloads() {
                 break;
             }
         }
@@ -947,7 +963,7 @@ impl<'a> LocalSearch<'a> {
 
     /// Tries all moves of job `u` with its neighbours; true if any was applied.
     fn try_node(&mut self, u: u32, loop_id: u32) -> bool {
-        if self.restrict && !self.promising[u as usize] {
+        if (self.restrict && !self.promising[u as usize]) || self.route_of[u as usize] == NONE {
             return false;
         }
         let mut any = false;
@@ -955,6 +971,9 @@ impl<'a> LocalSearch<'a> {
         self.tested[u as usize] = self.counter;
         let nbs = std::mem::take(&mut self.neighbours[u as usize]);
         for &v in &nbs {
+            if self.route_of[v as usize] == NONE {
+                continue;
+            }
             let ru = self.route_of[u as usize] as usize;
             let rv = self.route_of[v as usize] as usize;
             if loop_id > 0 && self.routes[ru].modified.max(self.routes[rv].modified) <= last_tested

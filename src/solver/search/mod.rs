@@ -4,6 +4,7 @@
 //! thread (rayon), each seeded from the config's seed and its thread index; the best wins.
 
 pub(crate) mod coop;
+pub(crate) mod eject;
 pub(crate) mod fleet;
 pub(crate) mod ils;
 pub(crate) mod individual;
@@ -212,7 +213,7 @@ pub(crate) fn consider(
     false
 }
 
-fn initial_penalties(inst: &Inst) -> Pen {
+pub(super) fn initial_penalties(inst: &Inst) -> Pen {
     let ud = inst.vts.iter().map(|v| v.ud.max(1)).max().unwrap_or(1) as f64;
     let ut = inst.vts.iter().map(|v| v.ut).max().unwrap_or(0) as f64;
     // As HGS-CVRP (longest arc / largest demand), plus what a truck costs to use, so that

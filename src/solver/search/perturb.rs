@@ -29,6 +29,38 @@ struct Segs {
     cost: i64,
 }
 
+/// Prefix and suffix segments of route `nodes` of type `vt`: `pre[i]` is START and
+/// `nodes[..i]`, `suf[i]` is `nodes[i..]` and END. The driver's break (a `BRK` code) stays
+/// where it is, taken after the node before it: `pre[i]` and `suf[i]` pass over it, and a
+/// caller never prices a job between a node and its break.
+pub(super) fn prefix_suffix(
+    ctx: &Ctx,
+    vt: usize,
+    nodes: &[u32],
+    pre: &mut Vec<Seg>,
+    suf: &mut Vec<Seg>,
+) {
+    pre.clear();
+    suf.clear();
+    let brk_after = |i: usize| nodes.get(i + 1) == Some(&BRK);
+    let mut acc = ctx.node_w(START, 0, nodes.first() == Some(&BRK));
+    pre.push(acc);
+    for (i, &c) in nodes.iter().enumerate() {
+        if c != BRK {
+            acc = ctx.concat(&acc, &ctx.node_w(c, 0, brk_after(i)));
+        }
+        pre.push(acc);
+    }
+    let mut acc = ctx.node(END, vt);
+    suf.resize(nodes.len() + 1, acc);
+    for i in (0..nodes.len()).rev() {
+        if nodes[i] != BRK {
+            acc = ctx.concat(&ctx.node_w(nodes[i], 0, brk_after(i)), &acc);
+        }
+        suf[i] = acc;
+    }
+}
+
 pub(crate) struct Perturber<'a> {
     inst: &'a Inst,
     ctxs: Vec<Ctx<'a>>,
@@ -106,29 +138,7 @@ impl<'a> Perturber<'a> {
             self.fresh[r] = true;
             return;
         }
-        s.pre.clear();
-        s.suf.clear();
-        // The driver's break (a `BRK` code) stays where it is, taken after the node before
-        // it: `pre[i]` and `suf[i]` pass over it, and a job is never priced between a node
-        // and its break (`insert` moves such a position past the break). The local search
-        // places the break at its best again.
-        let brk_after = |i: usize| nodes.get(i + 1) == Some(&BRK);
-        let mut acc = ctx.node_w(START, 0, nodes.first() == Some(&BRK));
-        s.pre.push(acc);
-        for (i, &c) in nodes.iter().enumerate() {
-            if c != BRK {
-                acc = ctx.concat(&acc, &ctx.node_w(c, 0, brk_after(i)));
-            }
-            s.pre.push(acc);
-        }
-        let mut acc = ctx.node(END, vt);
-        s.suf.resize(nodes.len() + 1, acc);
-        for i in (0..nodes.len()).rev() {
-            if nodes[i] != BRK {
-                acc = ctx.concat(&ctx.node_w(nodes[i], 0, brk_after(i)), &acc);
-            }
-            s.suf[i] = acc;
-        }
+        prefix_suffix(ctx, vt, nodes, &mut s.pre, &mut s.suf);
         s.cost = if nodes.iter().any(|&c| is_job(c)) {
             ctx.pen_cost(
                 vt,
