@@ -152,9 +152,9 @@ impl<'a> Ejector<'a> {
         self.inst.job_compat[v as usize] & (1 << self.routes[r].vt) != 0
     }
 
-    /// Cheapest feasible insertion of `v` (every position of every route: O(1) each).
-    fn best_insertion(&self, v: u32) -> Option<Change> {
-        let mut best: Option<Change> = None;
+    /// Calls `f(route, position, whole route)` for `v` inserted at every position of every
+    /// route that may take it: O(1) each.
+    fn each_insertion(&self, v: u32, mut f: impl FnMut(usize, usize, &Seg)) {
         for r in 0..self.routes.len() {
             if !self.compat(v, r) {
                 continue;
@@ -163,20 +163,31 @@ impl<'a> Ejector<'a> {
             let ctx = &self.ctxs[vt];
             let sv = ctx.node(v, vt);
             for i in self.positions(r) {
-                let seg = ctx.concat(&ctx.concat(&self.pre[r][i], &sv), &self.suf[r][i]);
-                if let Some(d) = self.feasible_delta(r, &seg)
-                    && best.is_none_or(|b| d < b.key.2)
-                {
-                    best = Some(Change {
-                        r,
-                        at: i,
-                        out: 0,
-                        n_out: 0,
-                        key: (0, 0, d),
-                    });
-                }
+                f(
+                    r,
+                    i,
+                    &ctx.concat(&ctx.concat(&self.pre[r][i], &sv), &self.suf[r][i]),
+                );
             }
         }
+    }
+
+    /// Cheapest feasible insertion of `v`.
+    fn best_insertion(&self, v: u32) -> Option<Change> {
+        let mut best: Option<Change> = None;
+        self.each_insertion(v, |r, at, seg| {
+            if let Some(d) = self.feasible_delta(r, seg)
+                && best.is_none_or(|b| d < b.key.2)
+            {
+                best = Some(Change {
+                    r,
+                    at,
+                    out: 0,
+                    n_out: 0,
+                    key: (0, 0, d),
+                });
+            }
+        });
         best
     }
 
@@ -306,21 +317,13 @@ impl<'a> Ejector<'a> {
     /// under penalties `pen` around it; kept only if every route ends up keeping every rule.
     fn squeeze<R: Rng>(&mut self, ls: &mut LocalSearch, v: u32, pen: &Pen, rng: &mut R) -> bool {
         let mut best: Option<(i64, usize, usize)> = None;
-        for r in 0..self.routes.len() {
-            if !self.compat(v, r) {
-                continue;
-            }
+        self.each_insertion(v, |r, i, seg| {
             let vt = self.routes[r].vt;
-            let ctx = &self.ctxs[vt];
-            let sv = ctx.node(v, vt);
-            for i in self.positions(r) {
-                let seg = ctx.concat(&ctx.concat(&self.pre[r][i], &sv), &self.suf[r][i]);
-                let c = ctx.pen_cost(vt, &seg, pen) - self.cost[r];
-                if best.is_none_or(|b| c < b.0) {
-                    best = Some((c, r, i));
-                }
+            let c = self.ctxs[vt].pen_cost(vt, seg, pen) - self.cost[r];
+            if best.is_none_or(|b| c < b.0) {
+                best = Some((c, r, i));
             }
-        }
+        });
         let Some((_, r, i)) = best else {
             return false;
         };

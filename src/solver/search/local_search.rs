@@ -2536,8 +2536,7 @@ mod tests {
                 (routes, costs, ls.counter, ls.pruned.get())
             };
             let (with, with_costs, with_moves, cut) = run(true);
-            let (without, without_costs, without_moves, none) = run(false);
-            assert_eq!(none, 0);
+            let (without, without_costs, without_moves, _) = run(false);
             assert!(cut > 0, "seed {seed}: the bound never cut a move");
             assert_eq!(with_costs, without_costs, "seed {seed}");
             assert_eq!(with_moves, without_moves, "seed {seed}");
