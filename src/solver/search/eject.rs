@@ -542,7 +542,7 @@ fn partial(inst: &Inst, mut routes: Vec<IRoute>, pool: &[u32]) -> Outcome {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::solver::model::{Problem, TimeWindow};
     use crate::solver::search::individual::Indiv;
@@ -573,7 +573,7 @@ mod tests {
 
     /// Multi-trip days with single windows (the ejection pool's domain): unloads at two
     /// facilities, a lunch break, a shift and a working-time limit.
-    fn single_window_day(seed: u64, jobs: usize) -> (Problem, MatrixTravel) {
+    pub(crate) fn single_window_day(seed: u64, jobs: usize) -> (Problem, MatrixTravel) {
         let (_, mut p, travel) = small_inst_with(seed, jobs, true);
         for j in &mut p.jobs {
             j.time_windows.truncate(1);

@@ -459,3 +459,36 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod repeat_tests {
+    use super::*;
+    use crate::solver::search::eject::tests::single_window_day;
+
+    /// Under an iteration limit the loop, the ejection pool's parallel attempts included,
+    /// gives the same plan for the same seed.
+    #[test]
+    fn the_same_seed_gives_the_same_fleet() {
+        let (mut p, travel) = single_window_day(2, 60);
+        p.vehicle_types[0].count = 30;
+        let cfg = SolveConfig {
+            threads: 2,
+            time_limit: None,
+            max_iterations: Some(400),
+            ..SolveConfig::default()
+        };
+        let feasible =
+            |inst: &Inst, routes: &[IRoute]| Indiv::new(inst, routes.to_vec()).feasible();
+        let run = || {
+            let mut inst = Inst::build(&p, &travel, 8).unwrap();
+            let (best, _) = minimise(&mut inst, &cfg, None, None, &feasible);
+            assert!(best.feasible());
+            best.routes
+                .iter()
+                .map(|r| r.nodes.clone())
+                .collect::<Vec<_>>()
+        };
+        let first = run();
+        assert_eq!(first, run());
+    }
+}
