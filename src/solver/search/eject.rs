@@ -30,7 +30,7 @@ use super::individual::route_seg;
 use super::initial_penalties;
 use super::local_search::LocalSearch;
 use super::perturb::prefix_suffix;
-use super::split::insert_cheapest;
+use super::split::insert_all_cheapest;
 
 /// Penalty weights no move can pay: the local search keeps feasible routes feasible.
 const FORBID: Pen = Pen {
@@ -94,18 +94,26 @@ impl<'a> Ejector<'a> {
         let mut e = Ejector {
             inst,
             ctxs: (0..inst.vts.len()).map(|v| Ctx::new(inst, v)).collect(),
-            pre: vec![Vec::new(); routes.len()],
-            suf: vec![Vec::new(); routes.len()],
-            cost: vec![0; routes.len()],
-            routes,
+            pre: Vec::new(),
+            suf: Vec::new(),
+            cost: Vec::new(),
+            routes: Vec::new(),
             route_of: vec![NONE; inst.nj],
             pos_of: vec![0; inst.nj],
             fails: vec![0; inst.nj],
         };
-        for r in 0..e.routes.len() {
-            e.rebuild(r);
-        }
+        e.set_routes(routes);
         e
+    }
+
+    /// Replaces all routes (the pool's jobs stay out of them) and rebuilds their segments.
+    fn set_routes(&mut self, routes: Vec<IRoute>) {
+        let n = routes.len();
+        self.routes = routes;
+        (self.pre, self.suf, self.cost) = (vec![Vec::new(); n], vec![Vec::new(); n], vec![0; n]);
+        for r in 0..n {
+            self.rebuild(r);
+        }
     }
 
     fn rebuild(&mut self, r: usize) {
@@ -345,12 +353,7 @@ impl<'a> Ejector<'a> {
         if after.len() > self.routes.len() || !self.all_feasible(&after) {
             return false;
         }
-        self.routes = after;
-        let n = self.routes.len();
-        (self.pre, self.suf, self.cost) = (vec![Vec::new(); n], vec![Vec::new(); n], vec![0; n]);
-        for r in 0..n {
-            self.rebuild(r);
-        }
+        self.set_routes(after);
         true
     }
 
@@ -424,14 +427,11 @@ pub(crate) fn eliminate(
     let t0 = Instant::now();
     let debug = std::env::var_os("WASTEROUTE_DEBUG").is_some();
     let mut ejected = 0u64;
-    let mut t_ins = 0.0;
-    let mut t_ej = 0.0;
-    let mut t_ls = 0.0;
     while let Some(v) = pool.pop() {
         if budget.over(steps) {
             if debug {
                 eprintln!(
-                    "eject: gave up after {steps} steps ({ejected} ejections, {:.1}s: insert {t_ins:.1} eject {t_ej:.1} ls {t_ls:.1}), {} jobs left",
+                    "eject: gave up after {steps} steps ({ejected} ejections, {:.1}s), {} jobs left",
                     t0.elapsed().as_secs_f64(),
                     pool.len() + 1
                 );
@@ -441,10 +441,7 @@ pub(crate) fn eliminate(
         }
         steps += 1;
         let mut marks = vec![v];
-        let ta = Instant::now();
-        let ins = e.best_insertion(v);
-        t_ins += ta.elapsed().as_secs_f64();
-        if let Some(ch) = ins {
+        if let Some(ch) = e.best_insertion(v) {
             e.apply(v, &ch);
             stuck = 0;
         } else if pool.len() < SQUEEZE_BELOW && e.squeeze(&mut ls, v, &squeeze_pen, &mut rng) {
@@ -452,10 +449,7 @@ pub(crate) fn eliminate(
             continue;
         } else {
             e.fails[v as usize] += 1;
-            let ta = Instant::now();
-            let ej = e.best_ejection(v, stuck > 0);
-            t_ej += ta.elapsed().as_secs_f64();
-            match ej {
+            match e.best_ejection(v, stuck > 0) {
                 Some(ch) => {
                     let out = e.apply(v, &ch);
                     ejected += out.len() as u64;
@@ -488,30 +482,21 @@ pub(crate) fn eliminate(
             }
         }
         marks.retain(|&c| e.route_of[c as usize] != NONE);
-        {
-            let ta = Instant::now();
-            ls.unloads = pool.is_empty() || steps.is_multiple_of(UNLOADS_EVERY);
-            ls.load_routes(&e.routes);
-            ls.restrict_to(&marks);
-            ls.run(&mut rng);
-            let after = ls.export();
-            if after.len() == e.routes.len() {
-                for (r, a) in after.into_iter().enumerate() {
-                    if a.nodes != e.routes[r].nodes || a.vt != e.routes[r].vt {
-                        e.routes[r] = a;
-                        e.rebuild(r);
-                    }
-                }
-            } else if after.len() < e.routes.len() {
-                // The search emptied a route (a truck fewer than asked): take it.
-                e.routes = after;
-                let n = e.routes.len();
-                (e.pre, e.suf, e.cost) = (vec![Vec::new(); n], vec![Vec::new(); n], vec![0; n]);
-                for r in 0..n {
+        ls.unloads = pool.is_empty() || steps.is_multiple_of(UNLOADS_EVERY);
+        ls.load_routes(&e.routes);
+        ls.restrict_to(&marks);
+        ls.run(&mut rng);
+        let after = ls.export();
+        if after.len() == e.routes.len() {
+            for (r, a) in after.into_iter().enumerate() {
+                if a.nodes != e.routes[r].nodes || a.vt != e.routes[r].vt {
+                    e.routes[r] = a;
                     e.rebuild(r);
                 }
             }
-            t_ls += ta.elapsed().as_secs_f64();
+        } else if after.len() < e.routes.len() {
+            // The search emptied a route (a truck fewer than asked): take it.
+            e.set_routes(after);
         }
     }
     if debug {
@@ -526,15 +511,7 @@ pub(crate) fn eliminate(
 /// `routes` with the jobs of `pool` at their cheapest places, lateness and overload priced
 /// one to one with cost.
 fn partial(inst: &Inst, mut routes: Vec<IRoute>, pool: &[u32]) -> Outcome {
-    let pen = Pen {
-        load: [1.0; D],
-        tw: 1.0,
-        stream: 1.0,
-    };
-    let mut left = vec![0usize; inst.vts.len()];
-    for &c in pool {
-        insert_cheapest(inst, &mut routes, &mut left, c, &pen);
-    }
+    insert_all_cheapest(inst, &mut routes, pool);
     Outcome::Partial {
         routes,
         left: pool.len(),

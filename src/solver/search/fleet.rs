@@ -17,11 +17,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::solver::instance::{Inst, NOLIM, VType};
-use crate::solver::segment::{Ctx, Pen, T_OPEN, is_job};
+use crate::solver::segment::{Ctx, T_OPEN, is_job};
 
 use super::eject::{Outcome, eliminate};
 use super::individual::{IRoute, Indiv, route_seg};
-use super::split::insert_cheapest;
+use super::split::insert_all_cheapest;
 use super::{Progress, SolveConfig, search};
 
 /// Share of the budget for the first solve, for all reduction attempts together, and for one
@@ -86,6 +86,13 @@ pub(crate) fn minimise(
             }
         }
     };
+    // `WASTEROUTE_DEBUG`: one line per attempt on stderr.
+    let debug_on = std::env::var_os("WASTEROUTE_DEBUG").is_some();
+    let debug = |line: std::fmt::Arguments| {
+        if debug_on {
+            eprintln!("fleet {:.1}s: {line}", t0.elapsed().as_secs_f64());
+        }
+    };
     let first = report(0.0, FIRST, None);
     let (mut best, mut iterations) = search(inst, &slice(FIRST), initial, Some(&first));
     let mut used = share_used(FIRST);
@@ -126,18 +133,15 @@ pub(crate) fn minimise(
                 let got = eject_one(inst, cfg, &best.routes, &counts, fails, &slice(ATTEMPT));
                 let before = used;
                 used = share_used(used + ATTEMPT);
-                if std::env::var_os("WASTEROUTE_DEBUG").is_some() {
-                    eprintln!(
-                        "fleet {:.1}s: {} -> ejection pool (fails {fails}, {:.1}s): {}",
-                        t0.elapsed().as_secs_f64(),
-                        best.routes.len(),
-                        t_att.elapsed().as_secs_f64(),
-                        match &got {
-                            Outcome::Emptied(r) => format!("{} routes", r.len()),
-                            Outcome::Partial { left, .. } => format!("{left} jobs left"),
-                        },
-                    );
-                }
+                debug(format_args!(
+                    "{} -> ejection pool (fails {fails}, {:.1}s): {}",
+                    best.routes.len(),
+                    t_att.elapsed().as_secs_f64(),
+                    match &got {
+                        Outcome::Emptied(r) => format!("{} routes", r.len()),
+                        Outcome::Partial { left, .. } => format!("{left} jobs left"),
+                    },
+                ));
                 match got {
                     Outcome::Emptied(routes)
                         if routes.len() < best.routes.len() && feasible(inst, &routes) =>
@@ -179,15 +183,13 @@ pub(crate) fn minimise(
             iterations += it;
             let before = used;
             used = share_used(used + share);
-            if std::env::var_os("WASTEROUTE_DEBUG").is_some() {
-                eprintln!(
-                    "fleet {:.1}s: {} -> tried {} (step {step}, fails {fails}, share {share:.3}): {} routes, feasible {}",
-                    t0.elapsed().as_secs_f64(),
+            if debug_on {
+                debug(format_args!(
+                    "{} -> tried {start_len} (step {step}, fails {fails}, share {share:.3}): {} routes, feasible {}",
                     best.routes.len(),
-                    start_len,
                     cand.routes.len(),
                     feasible(inst, &cand.routes)
-                );
+                ));
             }
             if cand.routes.len() < best.routes.len() && feasible(inst, &cand.routes) {
                 best = cand;
@@ -232,7 +234,8 @@ pub(crate) fn minimise(
 /// working time (skipping the `skip` least) are taken away one per thread, in parallel; the
 /// first that empties wins (under an iteration limit each runs its share and the first in
 /// order wins, so that results repeat). The trucks of each type are limited to what the
-/// result uses. `c`: the attempt's slice of the budget.
+/// result uses. `c`: the whole run's configuration (seed, threads, Ctrl-C); `c_slice`: the
+/// attempt's slice of its budget.
 fn eject_one(
     inst: &mut Inst,
     c: &SolveConfig,
@@ -242,12 +245,8 @@ fn eject_one(
     c_slice: &SolveConfig,
 ) -> Outcome {
     use rayon::prelude::*;
-    let work = |r: &IRoute| {
-        let ctx = Ctx::new(inst, r.vt);
-        ctx.full(&route_seg(&ctx, r.vt, &r.nodes)).dur
-    };
     let mut order: Vec<usize> = (0..routes.len()).collect();
-    order.sort_by_cached_key(|&i| (work(&routes[i]), i));
+    order.sort_by_cached_key(|&i| (working_time(inst, &routes[i]), i));
     let first = order[skip % order.len()];
     let vt = routes[first].vt;
     // Victims of one vehicle type, so that one set of truck counts serves all threads.
@@ -265,9 +264,8 @@ fn eject_one(
         inst.vts[v].count = m.min(counts[v]);
     }
     let found = Arc::new(AtomicBool::new(false));
-    let timed = c_slice.time_limit.is_some();
     let mut stops = Vec::new();
-    if timed {
+    if c_slice.time_limit.is_some() {
         stops.push(found.clone());
     }
     stops.extend(c.stop.clone());
@@ -289,20 +287,22 @@ fn eject_one(
             got
         })
         .collect();
-    // The first emptied, else the partial one with the fewest jobs left over.
-    let mut best: Option<Outcome> = None;
-    for o in results {
-        let better = match (&best, &o) {
-            (None, _) => true,
-            (Some(Outcome::Partial { left: a, .. }), Outcome::Partial { left: b, .. }) => b < a,
-            (Some(Outcome::Partial { .. }), Outcome::Emptied(_)) => true,
-            _ => false,
-        };
-        if better {
-            best = Some(o);
-        }
-    }
-    best.expect("one victim at least")
+    // The first emptied, else the partial one with the fewest jobs left over (the first of
+    // equals).
+    results
+        .into_iter()
+        .min_by_key(|o| match o {
+            Outcome::Emptied(_) => 0,
+            Outcome::Partial { left, .. } => 1 + *left,
+        })
+        .expect("one victim at least")
+}
+
+/// A route's working time: its duration from leaving the depot to returning, waiting and the
+/// break included.
+fn working_time(inst: &Inst, r: &IRoute) -> i64 {
+    let ctx = Ctx::new(inst, r.vt);
+    ctx.full(&route_seg(&ctx, r.vt, &r.nodes)).dur
 }
 
 /// Routes to take away in the next attempt. With working days (a shift or a time limit per
@@ -322,13 +322,7 @@ fn next_step(inst: &Inst, routes: &[IRoute], floor: usize) -> usize {
     if !inst.has_time || longest <= 0 || longest >= T_OPEN {
         return (n / 10).max(1);
     }
-    let work: i64 = routes
-        .iter()
-        .map(|r| {
-            let ctx = Ctx::new(inst, r.vt);
-            ctx.full(&route_seg(&ctx, r.vt, &r.nodes)).dur
-        })
-        .sum();
+    let work: i64 = routes.iter().map(|r| working_time(inst, r)).sum();
     let by_time = (work as f64 / longest as f64).ceil() as usize;
     (n.saturating_sub(by_time.max(floor)) / 2).max(1)
 }
@@ -378,15 +372,7 @@ fn without_small_routes(
         let m = rest.iter().filter(|r| r.vt == v).count() as u32;
         inst.vts[v].count = m.min(counts[v]);
     }
-    let pen = Pen {
-        load: [1.0; crate::solver::instance::D],
-        tw: 1.0,
-        stream: 1.0,
-    };
-    let mut left = vec![0usize; inst.vts.len()];
-    for c in jobs {
-        insert_cheapest(inst, &mut rest, &mut left, c, &pen);
-    }
+    insert_all_cheapest(inst, &mut rest, &jobs);
     Some(rest)
 }
 
@@ -422,13 +408,7 @@ mod tests {
         // The working day: the shift (10 h) or the working-time limit plus the break, shorter.
         let day = (v.shift.1 - v.shift.0).min(v.max_dur + v.brk.unwrap().0);
         let routes = one_job_each(&inst);
-        let durs: Vec<i64> = routes
-            .iter()
-            .map(|r| {
-                let ctx = Ctx::new(&inst, 0);
-                ctx.full(&route_seg(&ctx, 0, &r.nodes)).dur
-            })
-            .collect();
+        let durs: Vec<i64> = routes.iter().map(|r| working_time(&inst, r)).collect();
         assert!(durs.iter().all(|&d| d > 0));
         let fewest = (durs.iter().sum::<i64>() as f64 / day as f64).ceil() as usize;
         assert!(fewest < routes.len(), "40 short routes fit fewer trucks");

@@ -309,6 +309,21 @@ fn assign_types(inst: &Inst, mut routes: Vec<IRoute>, pen: &Pen) -> Vec<IRoute> 
     out
 }
 
+/// Puts `jobs` into `routes` at their cheapest places, lateness and overload priced one to one
+/// with cost, on no new truck: the start of a search that must repair them (the fewest-trucks
+/// loop's attempts, the ejection pool's leftovers).
+pub(crate) fn insert_all_cheapest(inst: &Inst, routes: &mut Vec<IRoute>, jobs: &[u32]) {
+    let pen = Pen {
+        load: [1.0; D],
+        tw: 1.0,
+        stream: 1.0,
+    };
+    let mut left = vec![0usize; inst.vts.len()];
+    for &c in jobs {
+        insert_cheapest(inst, routes, &mut left, c, &pen);
+    }
+}
+
 /// Inserts job `c` at its cheapest position among routes whose type may serve it, or on a new
 /// truck. Used for repairs outside the hot loop (O(total route length)).
 pub(crate) fn insert_cheapest(
