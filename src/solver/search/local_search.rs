@@ -2361,7 +2361,15 @@ fn build(
     for p in 1..n - 1 {
         b.preb[p] = push(&b.pre_nb[p - 1], nodes[p], true);
     }
-    let mut best = (ctx.pen_cost(vt, &b.pre_nb[n - 1], pen), NONE);
+    // Equal costs (a distance-only objective prices every feasible place alike) go to the
+    // place with the shortest day, then the earliest return: otherwise the break went to the
+    // first place that still fits, the truck idling there until the break may start (on Kim's
+    // 1932_stop, 10 h of a 16-truck plan's 204 h, all its slack before the end of the shift).
+    let rank = |s: &Seg| {
+        let x = ctx.full(s);
+        (ctx.pen_cost(vt, s, pen), x.dur, x.end_early())
+    };
+    let mut best = (rank(&b.pre_nb[n - 1]), NONE);
     for p in 0..n - 1 {
         let mut s = b.preb[p];
         let mut i = p + 1;
@@ -2369,11 +2377,12 @@ fn build(
             s = push(&s, nodes[i], false);
             i += 1;
         }
-        let c = ctx.pen_cost(vt, &ctx.concat(&s, &b.suf_nb[i]), pen);
+        let c = rank(&ctx.concat(&s, &b.suf_nb[i]));
         if c < best.0 {
             best = (c, p as u32);
         }
     }
+    let best = (best.0.0, best.1);
     b.brk_pos = best.1;
     b.pre.clear();
     b.suf.clear();
@@ -2567,5 +2576,74 @@ mod tests {
                 routes = ls.export();
             }
         }
+    }
+
+    /// With a distance-only objective every feasible place of the driver's break costs the
+    /// same; the break goes where the day is shortest, not to the first place that fits with
+    /// the truck idling until the break may start (Kim's 1932_stop: an hour a truck). Checked
+    /// against every place, on a day whose first jobs must be done by 04:00.
+    #[test]
+    fn the_break_goes_where_the_truck_does_not_idle() {
+        use crate::solver::search::individual::route_seg;
+        use crate::solver::search::unload::place_unloads;
+        use crate::solver::segment::tests::small_inst_with;
+        let h = 3600.0;
+        let (_, mut p, travel) = small_inst_with(7, 20, true);
+        for (i, j) in p.jobs.iter_mut().enumerate() {
+            j.release_s = 0.0;
+            (j.service_s, j.service_s_per_t) = (900.0, 0.0);
+            let end = if i < 3 { 4.0 * h } else { 24.0 * h };
+            j.time_windows = vec![TimeWindow::new(0.0, end)];
+        }
+        for f in &mut p.facilities {
+            f.opening = vec![TimeWindow::new(0.0, 24.0 * h)];
+            f.unload_s_per_t = 0.0;
+        }
+        let v = &mut p.vehicle_types[0];
+        (v.cost_per_hour, v.fixed_cost, v.max_duration_s) = (0.0, 0.0, None);
+        (v.shift_start_s, v.shift_end_s) = (Some(3.0 * h), Some(18.0 * h));
+        v.lunch_break = Some(LunchBreak {
+            duration_s: h,
+            start_window: TimeWindow::new(11.0 * h, 12.0 * h),
+        });
+        let inst = Inst::build(&p, &travel, 5).unwrap();
+        let ctx = Ctx::new(&inst, 0);
+        let jobs: Vec<u32> = (0..inst.nj as u32).collect();
+        let plain: Vec<u32> = place_unloads(&inst, 0, &jobs)
+            .expect("trips fit")
+            .into_iter()
+            .filter(|&c| c != BRK)
+            .collect();
+        // Every place: (cost, duration) of the feasible ones.
+        let mut places: Vec<(i64, i64)> = Vec::new();
+        for at in 0..=plain.len() {
+            let mut n = plain.clone();
+            n.insert(at, BRK);
+            let seg = route_seg(&ctx, 0, &n);
+            let (cost, viol) = ctx.cost_and_violations(0, &seg);
+            if viol.feasible() {
+                places.push((cost, ctx.full(&seg).dur));
+            }
+        }
+        assert!(
+            places.len() > 3,
+            "the fixture has several feasible places: {places:?}"
+        );
+        let cheapest = places.iter().map(|x| x.0).min().unwrap();
+        let shortest = places.iter().filter(|x| x.0 == cheapest).map(|x| x.1).min();
+        let first = places[0].1;
+        assert!(
+            first >= shortest.unwrap() + 1800,
+            "the first place that fits idles half an hour at least ({first} s against {shortest:?})"
+        );
+        let pen = pen_with(TW_PENALTIES[0]);
+        let got = best_break_nodes(&inst, 0, &plain, &pen);
+        assert_eq!(got.iter().filter(|&&c| c == BRK).count(), 1);
+        let seg = route_seg(&ctx, 0, &got);
+        assert!(ctx.violations(0, &seg).feasible());
+        assert_eq!(
+            (ctx.base_cost(0, &seg), Some(ctx.full(&seg).dur)),
+            (cheapest, shortest)
+        );
     }
 }

@@ -157,9 +157,11 @@ pub(crate) fn place_unloads_with(
     Some(out)
 }
 
-/// Key of a prefix: (intake over the limits, time warp, cost).
-type Key = (i64, i64, i64);
+/// Key of a prefix: (intake over the limits, time warp, cost, earliest end).
+type Key = (i64, i64, i64, i64);
 
+/// The last element breaks ties between equal costs (a distance-only objective) in favour of
+/// the prefix that ends first: with the break, the one that does not idle until it may start.
 fn key(ctx: &Ctx, s: &Seg, rem: &[i64; MAXLIM]) -> Key {
     let inst = ctx.inst;
     let v = &inst.vts[ctx.vt];
@@ -167,7 +169,7 @@ fn key(ctx: &Ctx, s: &Seg, rem: &[i64; MAXLIM]) -> Key {
         .map(|l| (s.intake[l] - rem[l]).max(0))
         .sum();
     let f = ctx.full(s);
-    (over, f.tw, v.ud * s.dist + v.ut * f.dur)
+    (over, f.tw, v.ud * s.dist + v.ut * f.dur, f.end_early())
 }
 
 /// Every facility, nearest to location `here` first (ties by index).
@@ -349,7 +351,7 @@ fn place_timed(inst: &Inst, vt: usize, jobs: &[u32], rem: &[i64; MAXLIM]) -> Opt
     ends.into_iter().min_by_key(|e| e.0).map(|e| e.1)
 }
 
-/// Key of a closed route: (intake over the limits, time violations, cost).
+/// Key of a closed route: (intake over the limits, time violations, cost, duration).
 fn final_key(ctx: &Ctx, closed: &Seg, rem: &[i64; MAXLIM]) -> Key {
     let inst = ctx.inst;
     let over: i64 = (0..inst.lim_cap.len())
@@ -357,7 +359,7 @@ fn final_key(ctx: &Ctx, closed: &Seg, rem: &[i64; MAXLIM]) -> Key {
         .sum();
     let (cost, v) = ctx.cost_and_violations(ctx.vt, closed);
     let load: i64 = v.excess.iter().sum::<i64>() + v.stream;
-    (over + load, v.time, cost)
+    (over + load, v.time, cost, ctx.full(closed).dur)
 }
 
 /// Node list of the programme's solution ending in state `at` (job index, state, break flag),
