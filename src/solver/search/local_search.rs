@@ -187,8 +187,9 @@ pub(crate) struct LocalSearch<'a> {
     /// dimensions, intake). `perf` on Gehring-Homberger RC1_10_1 before: the concatenation
     /// and the copying of general segments took ~60 % of the run time.
     lite: bool,
-    /// No time cost and no daily intake limits: route costs are fixed + distance + penalties
-    /// (>= 0), so moves are first bounded by their distance change (`dist_bound`).
+    /// No time cost (or no time) and no daily intake limits: route costs are the fixed cost,
+    /// the distance and penalties (>= 0), so moves are first bounded by their distance change
+    /// (`dist_bound`, which every move type calls).
     dist_prune: bool,
     /// Tests: how many moves `dist_bound` has cut.
     #[cfg(test)]
@@ -283,7 +284,8 @@ impl<'a> LocalSearch<'a> {
                 && inst.lim_cap.is_empty()
                 && inst.vts.len() == 1
                 && inst.vts[0].brk.is_none(),
-            dist_prune: inst.lim_cap.is_empty() && inst.vts.iter().all(|v| v.ut == 0),
+            dist_prune: inst.lim_cap.is_empty()
+                && (!inst.has_time || inst.vts.iter().all(|v| v.ut == 0)),
             #[cfg(test)]
             pruned: std::cell::Cell::new(0),
             uniform_unload: inst.fac_rate.windows(2).all(|w| w[0] == w[1]),
@@ -1397,8 +1399,7 @@ impl<'a> LocalSearch<'a> {
             // a move whose distance change does not beat both routes' penalties cannot improve
             // (HGS-CVRP's early pruning; most candidates stop here).
             if a.n_jobs != len
-                && self.inst.vts[a.vt].ud * (db - b.cum_dist[b.last()] + ctx.d(pu, nu) - removed)
-                    >= a.penalty + b.penalty
+                && self.dist_bound(ru, ctx.d(pu, nu) - removed, rv, db - b.cum_dist[b.last()])
             {
                 return false;
             }
@@ -1440,13 +1441,10 @@ impl<'a> LocalSearch<'a> {
             let removed = a.cum_dist[iu + len] - a.cum_dist[iu - 1];
             let (vl, yl) = (b.locs[iv], b.locs[iv + 1]);
             let db = b.cum_dist[b.last()] - ctx.d(vl, yl) + ctx.d(vl, lf) + inner + ctx.d(ll, yl);
-            let v = &self.inst.vts[vt];
             // As in `simple`: with no time cost, a distance change that does not beat both
             // routes' penalties cannot improve unless route u empties.
-            if v.ut == 0
-                && a.n_jobs != len
-                && v.ud * (db - b.cum_dist[b.last()] + ctx.d(pu, nu) - removed)
-                    >= a.penalty + b.penalty
+            if a.n_jobs != len
+                && self.dist_bound(ru, ctx.d(pu, nu) - removed, rv, db - b.cum_dist[b.last()])
             {
                 return false;
             }
@@ -1616,7 +1614,7 @@ impl<'a> LocalSearch<'a> {
                 let dv = ctx.d(pv, ua) + ctx.d(ub, nv) - ctx.d(pv, va) - ctx.d(vb, nv)
                     + (a.cum_dist[iu + lu - 1] - a.cum_dist[iu])
                     - (b.cum_dist[iv + lv - 1] - b.cum_dist[iv]);
-                if self.inst.vts[a.vt].ud * (du + dv) >= a.penalty + b.penalty {
+                if self.dist_bound(ru, du, rv, dv) {
                     continue; // penalties cannot fall below zero
                 }
                 let (mut la, mut lb) = (a.load, b.load);
@@ -1651,7 +1649,7 @@ impl<'a> LocalSearch<'a> {
                 let dv = ctx.d(pv, ua) + ctx.d(ub, nv) - ctx.d(pv, va) - ctx.d(vb, nv) + inner_u
                     - inner_v;
                 let veh = &self.inst.vts[vt];
-                if veh.ut == 0 && veh.ud * (du + dv) >= a.penalty + b.penalty {
+                if self.dist_bound(ru, du, rv, dv) {
                     continue; // penalties cannot fall below zero
                 }
                 let (mut la, mut lb) = (a.load, b.load);
@@ -1921,8 +1919,7 @@ impl<'a> LocalSearch<'a> {
             // Penalties cannot fall below zero (both routes keep jobs: fixed costs stay).
             if jobs_u > 0
                 && jobs_v > 0
-                && self.inst.vts[a.vt].ud * (du + dv - a.cum_dist[la] - b.cum_dist[lb_])
-                    >= a.penalty + b.penalty
+                && self.dist_bound(ru, du - a.cum_dist[la], rv, dv - b.cum_dist[lb_])
             {
                 return false;
             }
