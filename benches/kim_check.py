@@ -2,7 +2,8 @@
 """Checks a `wasteroute bench kim --sol-dir` solution against its Kim, Kim & Sahoo (2006)
 instance file, with the conventions of ../shared/benchmarks/SOURCES.md, sharing no code with
 wasteroute: Manhattan feet -> miles, travel at the file's speed, windows on service start,
-one lunch break starting 11:00-12:00 where the truck is, trips within capacity, unloaded before
+one lunch break starting 11:00-12:00 for every driver, where the truck is (at the depot
+for a truck back before it), trips within capacity, unloaded before
 the depot, the daily yard and stop limits, every stop served once.
 Usage: kim_check.py INSTANCE.txt SOLUTION.json   (exit status 1 when a rule is broken)"""
 import json
@@ -72,7 +73,12 @@ def check(inst_path, sol_path):
             elif s["kind"] == 2:
                 load = 0
         if ls is not None and not lunch_taken:
-            bad("lunch not between two visits (overlaps a service)")
+            # At the depot: after the truck is back, or before it leaves, inside the depot's day.
+            depot = stops[visits[0]["id"]]
+            after = visits[-1]["arrival"] - EPS <= ls and ls + lunch <= depot["late"] + EPS
+            before = ls + lunch <= visits[0]["start"] + EPS and ls >= depot["early"] - EPS
+            if not (after or before):
+                bad("lunch not between two visits nor at the depot (overlaps a service)")
         if load > EPS:
             bad("returns to the depot loaded")
         if day > daily + EPS:

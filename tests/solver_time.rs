@@ -190,6 +190,33 @@ fn kim_bad_file_is_an_error_naming_the_line() {
     assert!(e.contains("line 9"), "{e}");
 }
 
+/// Every driver lunches (Kim's rule): a truck back before 11:00 needs no break on its way,
+/// and the written plan puts its driver's lunch at the depot, 11:00 (not a missing lunch, which
+/// a checker of the paper's rules rejects: `benches/kim_check.py`).
+#[test]
+fn kim_every_driver_lunches_even_when_back_before_the_hour() {
+    let text = "100 // capacity\n400 // yards per day\n500 // stops\n3600 // lunch\n40 // mph\n\
+                id x y e l s load type\n\
+                0 0 0 0500 1700 0 9999 0\n\
+                1 5280 0 0000 2400 600 9999 2\n\
+                2 2640 0 0000 0800 300 5 1\n\
+                3 0 2640 0000 0800 300 5 1\n";
+    let k = kim::parse(Path::new("tiny_stop.txt"), text).unwrap();
+    let (problem, travel) = k.to_problem().unwrap();
+    let out = solver::solve(&problem, &travel, &quick()).unwrap();
+    solver::check(&problem, &travel, &out.solution).unwrap();
+    assert!(out.solution.unassigned.is_empty());
+    assert_eq!(out.solution.routes.len(), 1);
+    assert!(
+        out.solution.routes[0].lunch_break.is_none(),
+        "back before the hour: no break on the way"
+    );
+    let sol = k.solution(&out.solution);
+    let back = sol.routes[0].stops.last().unwrap().arrival;
+    assert!(back < 11.0 * 3600.0, "back at {back} s");
+    assert_eq!(sol.routes[0].lunch_start, Some(11.0 * 3600.0));
+}
+
 /// Two parks 10 km apart on a line with the depot, one truck: a small day to test time rules.
 fn line_day() -> (Problem, MatrixTravel) {
     // Locations: 0 depot, 1 park A (10 km), 2 park B (20 km); 1 km = 60 s.

@@ -294,6 +294,8 @@ pub struct KimSolution {
 pub struct KimRoute {
     pub vehicle: usize,
     pub stops: Vec<KimStop>,
+    /// On the way, or at the depot for a truck back before 12:00 (or out after 12:00 plus
+    /// the lunch): every driver lunches, the route only needs the break when it spans the hour.
     pub lunch_start: Option<f64>,
 }
 
@@ -428,7 +430,18 @@ impl Kim {
                         },
                     })
                     .collect(),
-                lunch_start: r.lunch_break.map(|b| b.start_s),
+                lunch_start: r.lunch_break.map(|b| b.start_s).or_else(|| {
+                    // A truck back before the lunch hour (or out after it) needs no break on
+                    // its route; its driver lunches at the depot, as every driver must.
+                    let (out, back) = (r.stops.first()?.departure_s, r.stops.last()?.arrival_s);
+                    if back <= LUNCH.1 {
+                        Some(back.max(LUNCH.0))
+                    } else if out >= LUNCH.0 + self.lunch_s {
+                        Some(LUNCH.0)
+                    } else {
+                        None
+                    }
+                }),
             })
             .collect();
         let mut dist = 0.0;
