@@ -11,6 +11,7 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use wasteroute::bench::cvrplib::{self, Rounding};
 use wasteroute::bench::{kim, vrptw};
+use wasteroute::files::{self, FileKind};
 use wasteroute::solver::{self, MatrixTravel, Problem, Progress, SolveConfig, SolveOutcome};
 
 #[derive(Subcommand)]
@@ -453,13 +454,8 @@ impl RunArgs {
     }
 }
 
+/// Never over a file that is not a solution (the folder may hold the user's own files).
 fn write_atomic(path: &Path, text: &str) -> anyhow::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("writing {}", path.display()))?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.persist(path)
-        .with_context(|| format!("writing {}", path.display()))?;
+    files::write_atomic(path, FileKind::Solution, &[], |w| w.write_all(text.as_bytes()))?;
     Ok(())
 }

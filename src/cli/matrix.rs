@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use rand::{RngExt, SeedableRng};
+use wasteroute::files::{self, FileKind};
 use wasteroute::network::{Metric, RoadGraph, Router, Site};
 use wasteroute::osm::{self, Bbox, LoadOptions};
 
@@ -78,14 +79,11 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
             args.max_snap_m
         );
     }
-    if let Some(out) = &args.out
-        && let Some(sites) = &args.sites
-        && same_file(out, sites)
-    {
-        bail!(
-            "--out {} would overwrite the sites file: choose another output",
-            out.display()
-        );
+    // The output path is checked before any work: never one of the inputs, never a file
+    // that is not an earlier matrix.
+    let inputs = matrix_inputs(&args);
+    if let Some(out) = &args.out {
+        files::check_target(out, FileKind::MatrixCsv, &inputs)?;
     }
     let mut phases = Phases::new(args.quiet);
     let file_sites = match &args.sites {
@@ -128,7 +126,7 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
     let router = phases.run("contract", || Router::new(&graph, metric));
     let matrix = phases.run("matrix", || router.matrix(&snaps));
     phases.run("write", || {
-        write_atomic(args.out.as_deref(), |w| matrix.write_csv(w))
+        write_atomic(args.out.as_deref(), &inputs, |w| matrix.write_csv(w))
     })?;
 
     let far = snaps.iter().map(|s| s.dist_m).fold(0.0, f64::max);
@@ -159,11 +157,13 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
+/// The files `matrix` reads, named for messages.
+fn matrix_inputs(args: &MatrixArgs) -> Vec<(&'static str, &Path)> {
+    let mut v = vec![("the map", args.map.as_path())];
+    if let Some(s) = &args.sites {
+        v.push(("the sites file", s.as_path()));
     }
+    v
 }
 
 /// Reads `id,lon,lat`; every bad row is reported, with its line number.
@@ -241,9 +241,11 @@ fn random_sites(graph: &RoadGraph, n: usize, seed: u64) -> Vec<Site> {
 }
 
 /// Writes to a temporary file beside `path` and renames it into place, so a reader never
-/// sees half a file; or to stdout when there is no path.
+/// sees half a file (never over an input or a file that is not an earlier matrix, see
+/// [`files::write_atomic`]); or to stdout when there is no path.
 pub fn write_atomic(
     path: Option<&Path>,
+    inputs: &[(&str, &Path)],
     f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> anyhow::Result<()> {
     let Some(path) = path else {
@@ -254,19 +256,6 @@ pub fn write_atomic(
             .context("writing the matrix to stdout")?;
         return Ok(());
     };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    {
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file());
-        f(&mut w)
-            .and_then(|_| w.flush())
-            .with_context(|| format!("writing {}", path.display()))?;
-    }
-    tmp.persist(path)
-        .with_context(|| format!("cannot move the matrix into place at {}", path.display()))?;
+    files::write_atomic(path, FileKind::MatrixCsv, inputs, f)?;
     Ok(())
 }

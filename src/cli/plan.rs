@@ -23,8 +23,10 @@ use wasteroute::solver::Progress;
 /// every depot, disposal site and park on the roads its trucks may use, computes travel times,
 /// searches the routes of each working day, checks them, prints a summary and writes into OUT:
 /// plan.json, routes.csv, routes.geojson, gpx/, stops/, maps/ (PNG and SVG) and report.html
-/// (formats: docs/plan-format.md). OUT is created, or replaced whole if it holds an earlier
-/// plan; a folder of other files is refused. Inputs are never written.
+/// (formats: docs/plan-format.md). OUT is created, or replaced if it is an earlier wasteroute
+/// output (its .wasteroute-output.json lists its files) holding nothing else; any other
+/// folder is refused before the search. The switch is atomic: a killed run leaves the old or
+/// the new output, whole. Inputs are never written.
 ///
 /// Ctrl-C stops the search early: the best routes found so far are written, and the summary
 /// says so. A second Ctrl-C quits at once.
@@ -90,6 +92,16 @@ pub fn run(args: PlanArgs) -> anyhow::Result<std::process::ExitCode> {
         s.days.len()
     ));
 
+    // The output folder is checked now, not after the search: a wrong --out fails at once.
+    let mut inputs: Vec<(&str, &std::path::Path)> = vec![
+        ("the scenario", s.file.as_path()),
+        ("the scenario's folder", s.file.parent().unwrap_or(std::path::Path::new("."))),
+        ("the map", s.map.as_path()),
+    ];
+    inputs.extend(args.add_parks.iter().map(|p| ("the parks file", p.as_path())));
+    let out_dir = output::OutputDir::prepare(&args.out, &inputs)
+        .with_context(|| format!("preparing the output folder {}", args.out.display()))?;
+
     let bbox = match s.bbox {
         Some([a, b, c, d]) => Some(Bbox::new(a, b, c, d)?),
         None => None,
@@ -136,7 +148,10 @@ pub fn run(args: PlanArgs) -> anyhow::Result<std::process::ExitCode> {
     opts.threads = args.threads.unwrap_or(opts.threads);
     opts.stop = Some(stop);
 
-    let plan = plan::plan_week(&s, &osm, &opts, &ui)?;
+    let mut plan = plan::plan_week(&s, &osm, &opts, &ui)?;
+    // Stored relative to the output folder, so that `render` of this plan.json finds the
+    // scenario (and its road map) from wherever it runs.
+    plan.scenario_file = output::path_from(&args.out, &s.file);
     ui.clear();
     print_summary(&plan);
 
@@ -152,7 +167,7 @@ pub fn run(args: PlanArgs) -> anyhow::Result<std::process::ExitCode> {
     };
     let written = ui
         .phase("outputs", || {
-            output::write_all(&plan, background.as_ref(), &args.out, &out_opts)
+            output::write_into(&plan, background.as_ref(), out_dir, &out_opts)
         })
         .with_context(|| format!("writing the plan into {}", args.out.display()))?;
     println!(
@@ -163,6 +178,13 @@ pub fn run(args: PlanArgs) -> anyhow::Result<std::process::ExitCode> {
         write.elapsed().as_secs_f64(),
         args.out.join("report.html").display()
     );
+    if let Some(kept) = &written.kept {
+        println!(
+            "note: files that wasteroute did not write appeared in the old output during the run; \
+             the old output was kept, with them, in {}",
+            kept.display()
+        );
+    }
     println!("total {:.1} s", t0.elapsed().as_secs_f64());
     let unserved = plan.kpi().unserved;
     Ok(if args.strict && unserved > 0 {

@@ -14,8 +14,8 @@ use wasteroute::output::{self, Background, OutputOptions};
 ///
 /// Writes into OUT: plan.json, routes.csv, routes.geojson, gpx/<day>-<truck>.gpx,
 /// stops/<day>-<truck>.html, maps/{week,<day>,<day>-<truck>}.{png,svg} and report.html
-/// (formats: docs/plan-format.md). OUT is created, or replaced whole if it holds an earlier
-/// output; a folder of other files is refused. The road background comes from --map, else
+/// (formats: docs/plan-format.md). OUT is created, or replaced if it is an earlier wasteroute
+/// output holding nothing else; any other folder is refused. The road background comes from --map, else
 /// from the map named in the plan's scenario file; without one the maps show the routes
 /// alone and say so.
 ///
@@ -58,8 +58,14 @@ fn parse_dpi(s: &str) -> Result<f64, String> {
 
 pub fn run(args: RenderArgs) -> anyhow::Result<()> {
     let t0 = Instant::now();
-    let plan = output::read_plan(&args.plan)?;
-    refuse_input_inside_output(&args.plan, &args.out)?;
+    let mut plan = output::read_plan(&args.plan)?;
+    // Checked before the map is loaded and the maps drawn: a wrong --out fails at once.
+    let mut inputs = vec![("the plan", args.plan.as_path())];
+    if let Some(m) = &args.map {
+        inputs.push(("the map", m.as_path()));
+    }
+    let out_dir = output::OutputDir::prepare(&args.out, &inputs)
+        .with_context(|| format!("preparing the output folder {}", args.out.display()))?;
     let k = plan.kpi();
     println!(
         "plan {}: {} days, {} routes, {} stops, {} unserved",
@@ -70,12 +76,17 @@ pub fn run(args: RenderArgs) -> anyhow::Result<()> {
         k.unserved
     );
 
+    let scenario = scenario_file(&args.plan, &plan.scenario_file);
+    if let Ok(file) = &scenario {
+        // The written plan.json names the scenario relative to its own new folder.
+        plan.scenario_file = output::path_from(&args.out, file);
+    }
     let map = if args.no_map {
         None
     } else if let Some(m) = &args.map {
         Some(m.clone())
     } else {
-        match scenario_map(&args.plan, &plan.scenario_file) {
+        match scenario.and_then(|file| scenario_map(&file)) {
             Ok(m) => Some(m),
             Err(why) => {
                 println!("no road background: {why} (pass --map MAP.osm.pbf)");
@@ -98,7 +109,7 @@ pub fn run(args: RenderArgs) -> anyhow::Result<()> {
         ..OutputOptions::default()
     };
     let t1 = Instant::now();
-    let w = output::write_all(&plan, background.as_ref(), &args.out, &opts)
+    let w = output::write_into(&plan, background.as_ref(), out_dir, &opts)
         .with_context(|| format!("writing the outputs to {}", args.out.display()))?;
     println!(
         "wrote {} files ({:.1} MB, {} maps) to {} in {:.1} s (total {:.1} s)",
@@ -113,8 +124,9 @@ pub fn run(args: RenderArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The map named by the plan's scenario file (looked up as written, then next to the plan).
-fn scenario_map(plan_path: &Path, scenario_file: &str) -> Result<PathBuf, String> {
+/// The plan's scenario file: relative to the plan's folder (as `plan` writes it), else as
+/// written (plans written before that, relative to where `plan` ran).
+fn scenario_file(plan_path: &Path, scenario_file: &str) -> Result<PathBuf, String> {
     if scenario_file.is_empty() {
         return Err("the plan names no scenario file".into());
     }
@@ -123,11 +135,20 @@ fn scenario_map(plan_path: &Path, scenario_file: &str) -> Result<PathBuf, String
         .parent()
         .map(|p| p.join(&written))
         .unwrap_or_else(|| written.clone());
-    let file = [written.clone(), beside]
+    [beside, written]
         .into_iter()
         .find(|p| p.is_file())
-        .ok_or_else(|| format!("the plan's scenario file {scenario_file} was not found"))?;
-    let text = std::fs::read_to_string(&file)
+        .ok_or_else(|| {
+            format!(
+                "the plan's scenario file {scenario_file} was found neither beside the plan \
+                 nor from here"
+            )
+        })
+}
+
+/// The map named by a scenario file, resolved against the scenario's folder.
+fn scenario_map(file: &Path) -> Result<PathBuf, String> {
+    let text = std::fs::read_to_string(file)
         .map_err(|e| format!("cannot read the scenario file {}: {e}", file.display()))?;
     let table: toml::Table = toml::from_str(&text)
         .map_err(|e| format!("cannot read the scenario file {}: {e}", file.display()))?;
@@ -170,19 +191,3 @@ fn load_background(path: &Path, plan: &wasteroute::plan::WeekPlan) -> anyhow::Re
     Ok(bg)
 }
 
-/// Inputs are never overwritten: a plan inside the output folder would be replaced with it.
-fn refuse_input_inside_output(plan: &Path, out: &Path) -> anyhow::Result<()> {
-    let (Ok(p), Ok(o)) = (plan.canonicalize(), out.canonicalize()) else {
-        return Ok(()); // the output folder does not exist yet
-    };
-    if p.starts_with(&o) {
-        anyhow::bail!(
-            "the plan {} lies inside the output folder {}, which is replaced whole: \
-             write to another folder (e.g. --out {}-maps)",
-            plan.display(),
-            out.display(),
-            out.display()
-        );
-    }
-    Ok(())
-}

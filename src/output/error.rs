@@ -39,10 +39,26 @@ pub enum OutputError {
     InvalidPlan { problems: Vec<String> },
 
     #[error(
-        "the output folder {path} exists and holds files that are not a wasteroute output \
-         (it has no plan.json): choose a new or empty folder, so that none of your files is replaced"
+        "the output folder {path} is not a wasteroute output (found: {}): nothing was written; \
+         choose a new or empty folder, so that none of your files is replaced", .found.join(", ")
     )]
-    NotOutputDir { path: PathBuf },
+    NotOutputDir { path: PathBuf, found: Vec<String> },
+
+    #[error(
+        "the output folder {path} holds files that wasteroute did not write ({}): nothing was \
+         replaced; move them out of it, or choose another folder", .found.join(", ")
+    )]
+    ForeignFiles { path: PathBuf, found: Vec<String> },
+
+    #[error(
+        "the output folder {path} holds {what} {input}, an input of this run, and would be \
+         replaced whole: choose another output folder"
+    )]
+    InputInside {
+        path: PathBuf,
+        what: String,
+        input: PathBuf,
+    },
 
     #[error("cannot write {path}: {source} (choose an output folder you can write to)")]
     Write {

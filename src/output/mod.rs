@@ -38,6 +38,7 @@ use crate::plan::{DayPlan, FORMAT_VERSION, Route, StopKind, WeekPlan};
 pub use background::{Background, RoadClass, RoadLine, map_credit, plan_area};
 pub use csv_out::{COLUMNS as CSV_COLUMNS, routes_csv};
 pub use error::OutputError;
+pub use fsio::{MARKER, OutputDir};
 pub use fonts::covers as font_covers;
 pub use geojson_out::routes_geojson;
 pub use gpx::route_gpx;
@@ -78,11 +79,15 @@ pub struct Written {
     /// Number of maps drawn (each as PNG and/or SVG).
     pub maps: usize,
     pub bytes: u64,
+    /// The earlier output, moved aside and kept because files that wasteroute did not write
+    /// appeared in it during the run (they are never deleted).
+    pub kept: Option<PathBuf>,
 }
 
 /// Writes every output of `plan` into `out_dir` (created, or replaced if it is an earlier
-/// output; a folder of other files is refused). `background` is the road network under the
-/// maps, e.g. `Background::from_osm(&osm, &plan_area(plan, 2000.0)?, map_credit(path)?)`.
+/// wasteroute output holding only its own files; anything else is refused, see [`OutputDir`]).
+/// `background` is the road network under the maps, e.g.
+/// `Background::from_osm(&osm, &plan_area(plan, 2000.0)?, map_credit(path)?)`.
 ///
 /// ```no_run
 /// let plan = wasteroute::plan::sample::two_day_plan();
@@ -96,8 +101,18 @@ pub fn write_all(
     out_dir: &Path,
     opts: &OutputOptions,
 ) -> Result<Written, OutputError> {
+    write_into(plan, background, OutputDir::prepare(out_dir, &[])?, opts)
+}
+
+/// [`write_all`] into an output folder prepared before the long work, so that a wrong folder
+/// fails at once: `OutputDir::prepare(out, &[("the scenario", path), ...])`.
+pub fn write_into(
+    plan: &WeekPlan,
+    background: Option<&Background>,
+    staging: OutputDir,
+    opts: &OutputOptions,
+) -> Result<Written, OutputError> {
     validate(plan)?;
-    let staging = fsio::Staging::new(out_dir)?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     files.push(("plan.json".into(), plan_json(plan)?.into_bytes()));
     files.push(("routes.csv".into(), routes_csv(plan)?.into_bytes()));
@@ -141,13 +156,37 @@ pub fn write_all(
         staging.write(rel, data)?;
         bytes += data.len() as u64;
     }
-    let dir = staging.commit()?;
+    let names: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
+    let (dir, kept) = staging.commit(&names)?;
     Ok(Written {
         dir,
+        kept,
         files: files.into_iter().map(|f| f.0).collect(),
         maps,
         bytes,
     })
+}
+
+/// `file` as a path relative to the folder `out_dir` (which need not exist yet), for the
+/// plan's `scenario_file`: a plan then finds its scenario from wherever it is read, as long
+/// as the two folders keep their places. Absolute when no relative path exists.
+pub fn path_from(out_dir: &Path, file: &Path) -> String {
+    let absolute = |p: &Path| -> Option<PathBuf> {
+        p.canonicalize().ok().or_else(|| {
+            let parent = match p.parent() {
+                Some(q) if !q.as_os_str().is_empty() => q.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            Some(parent.canonicalize().ok()?.join(p.file_name()?))
+        })
+    };
+    match (absolute(out_dir), absolute(file)) {
+        (Some(o), Some(f)) => pathdiff::diff_paths(&f, &o)
+            .unwrap_or(f)
+            .to_string_lossy()
+            .into_owned(),
+        _ => file.display().to_string(),
+    }
 }
 
 /// One drawn map.

@@ -19,6 +19,7 @@ use std::path::Path;
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
+use crate::files::FileKind;
 use crate::osm::write::PbfWriter;
 use crate::osm::{Bbox, MemberKind, OsmError};
 
@@ -246,7 +247,14 @@ impl Layout {
 }
 
 /// Generates the map and writes it to `path` (through a temporary file, renamed at the end).
+/// An existing file at `path` is replaced only if it is a map written by wasteroute.
 pub fn write(path: &Path, opts: &Options) -> Result<Summary, OsmError> {
+    let not_ours = |e: crate::files::FileError| OsmError::Write {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    };
+    // Before the work: a wrong path fails at once.
+    crate::files::check_target(path, FileKind::OsmPbf, &[]).map_err(not_ours)?;
     let b = generate(opts);
     let (lon0, lat0) = opts.centre;
     let m_per_deg_lat = 110_574.0;
@@ -262,11 +270,7 @@ pub fn write(path: &Path, opts: &Options) -> Result<Summary, OsmError> {
     let (a, c) = (to_ll(min_x, min_y), to_ll(max_x, max_y));
     let bbox = Bbox::new(a.0, a.1, c.0, c.1)?;
 
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|source| OsmError::Write {
+    let tmp = crate::files::temp_beside(path).map_err(|source| OsmError::Write {
         path: path.to_path_buf(),
         source,
     })?;
@@ -297,6 +301,8 @@ pub fn write(path: &Path, opts: &Options) -> Result<Summary, OsmError> {
         )?;
     }
     w.finish()?;
+    // Never over a file that is not a map of ours (one may have appeared meanwhile).
+    crate::files::check_target(path, FileKind::OsmPbf, &[]).map_err(not_ours)?;
     tmp.persist(path).map_err(|e| OsmError::Write {
         path: path.to_path_buf(),
         source: e.error,
