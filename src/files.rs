@@ -207,8 +207,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let map = dir.path().join("map.osm.pbf");
         std::fs::write(&map, b"OSMHeader wasteroute").unwrap();
-        let err = write_atomic(&map, FileKind::OsmPbf, &[("the map", &map)], |_| Ok(()))
-            .unwrap_err();
+        let err =
+            write_atomic(&map, FileKind::OsmPbf, &[("the map", &map)], |_| Ok(())).unwrap_err();
         assert!(err.to_string().contains("the map"), "{err}");
         assert_eq!(std::fs::read(&map).unwrap(), b"OSMHeader wasteroute");
         let err = write_text(dir.path(), FileKind::MatrixCsv, "x").unwrap_err();

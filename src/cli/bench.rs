@@ -456,6 +456,8 @@ impl RunArgs {
 
 /// Never over a file that is not a solution (the folder may hold the user's own files).
 fn write_atomic(path: &Path, text: &str) -> anyhow::Result<()> {
-    files::write_atomic(path, FileKind::Solution, &[], |w| w.write_all(text.as_bytes()))?;
+    files::write_atomic(path, FileKind::Solution, &[], |w| {
+        w.write_all(text.as_bytes())
+    })?;
     Ok(())
 }

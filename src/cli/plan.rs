@@ -95,10 +95,17 @@ pub fn run(args: PlanArgs) -> anyhow::Result<std::process::ExitCode> {
     // The output folder is checked now, not after the search: a wrong --out fails at once.
     let mut inputs: Vec<(&str, &std::path::Path)> = vec![
         ("the scenario", s.file.as_path()),
-        ("the scenario's folder", s.file.parent().unwrap_or(std::path::Path::new("."))),
+        (
+            "the scenario's folder",
+            s.file.parent().unwrap_or(std::path::Path::new(".")),
+        ),
         ("the map", s.map.as_path()),
     ];
-    inputs.extend(args.add_parks.iter().map(|p| ("the parks file", p.as_path())));
+    inputs.extend(
+        args.add_parks
+            .iter()
+            .map(|p| ("the parks file", p.as_path())),
+    );
     let out_dir = output::OutputDir::prepare(&args.out, &inputs)
         .with_context(|| format!("preparing the output folder {}", args.out.display()))?;
 

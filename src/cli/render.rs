@@ -190,4 +190,3 @@ fn load_background(path: &Path, plan: &wasteroute::plan::WeekPlan) -> anyhow::Re
     );
     Ok(bg)
 }
-

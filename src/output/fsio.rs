@@ -259,12 +259,13 @@ fn list_files(dir: &Path) -> std::io::Result<Option<Vec<String>>> {
 
 /// The files under `dir` that its marker does not list (all of them without a marker).
 fn foreign_files(dir: &Path) -> Result<Vec<String>, OutputError> {
-    let files = list_files(dir).map_err(write_err(dir))?.ok_or_else(|| {
-        OutputError::NotOutputDir {
-            path: dir.to_path_buf(),
-            found: vec![format!("more than {MAX_ENTRIES} files and folders")],
-        }
-    })?;
+    let files =
+        list_files(dir)
+            .map_err(write_err(dir))?
+            .ok_or_else(|| OutputError::NotOutputDir {
+                path: dir.to_path_buf(),
+                found: vec![format!("more than {MAX_ENTRIES} files and folders")],
+            })?;
     let own: BTreeSet<String> = match Marker::read(dir) {
         Some(m) => m.files.into_iter().chain([MARKER.to_string()]).collect(),
         None => BTreeSet::new(),
@@ -485,7 +486,8 @@ mod tests {
         let s = OutputDir::prepare(out, &[]).unwrap();
         s.write("plan.json", content).unwrap();
         s.write("maps/a.png", b"a").unwrap();
-        s.commit(&["plan.json".into(), "maps/a.png".into()]).unwrap();
+        s.commit(&["plan.json".into(), "maps/a.png".into()])
+            .unwrap();
     }
 
     #[test]
