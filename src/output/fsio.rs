@@ -76,7 +76,7 @@ impl OutputDir {
             .map(|n| n.to_string_lossy().into_owned())
             .ok_or_else(|| OutputError::NotOutputDir {
                 path: target.to_path_buf(),
-                found: vec!["(a root or `..` is no output folder)".into()],
+                found: vec!["`.`, `..` and `/` cannot be replaced: name the folder itself".into()],
             })?;
         let inputs: Vec<(String, PathBuf)> = inputs
             .iter()
@@ -280,9 +280,14 @@ fn check_owned(target: &Path) -> Result<(), OutputError> {
         Err(e) => return Err(write_err(target)(e)),
     };
     if !meta.is_dir() {
+        let what = if meta.file_type().is_symlink() {
+            "a symbolic link: give the folder it points to"
+        } else {
+            "a file, not a folder"
+        };
         return Err(OutputError::NotOutputDir {
             path: target.to_path_buf(),
-            found: vec!["it is a file, not a folder".into()],
+            found: vec![what.into()],
         });
     }
     let foreign = foreign_files(target)?;
