@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::{BenchError, MAX_NODES, MAX_VALUE, whole_in};
+use super::{BenchError, MAX_NODES, MAX_VALUE, show, whole_in};
 use crate::solver::{
     Dimension, Job, LocationId, MatrixTravel, ProfileId, ProfileMatrix, Settings, Solution,
     SolverError, StreamId, VehicleType,
@@ -149,8 +149,9 @@ pub fn parse(path: &Path, text: &str, rounding: Rounding) -> Result<Cvrp, BenchE
             return Err(err(
                 path,
                 format!(
-                    "line {}: {k} {x} is outside {min}..={MAX_VALUE}",
-                    line_of(k)
+                    "line {}: {k} {} is outside {min}..={MAX_VALUE}",
+                    line_of(k),
+                    show(x)
                 ),
             ));
         }
@@ -198,7 +199,8 @@ pub fn parse(path: &Path, text: &str, rounding: Rounding) -> Result<Cvrp, BenchE
                 return Err(err(
                     path,
                     format!(
-                        "line {ln}: {s}: node {id}: {x} is not a finite number of at most {MAX_VALUE}"
+                        "line {ln}: {s}: node {id}: {} is not a finite number of at most {MAX_VALUE}",
+                        show(*x)
                     ),
                 ));
             }
@@ -311,7 +313,10 @@ pub fn parse(path: &Path, text: &str, rounding: Rounding) -> Result<Cvrp, BenchE
             {
                 return Err(err(
                     path,
-                    format!("EDGE_WEIGHT_SECTION: weight {x} is not a number in 0..={MAX_VALUE}"),
+                    format!(
+                        "EDGE_WEIGHT_SECTION: weight {} is not a number in 0..={MAX_VALUE}",
+                        show(*x)
+                    ),
                 ));
             }
             explicit(path, fmt, dim, &vals)?

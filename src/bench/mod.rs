@@ -67,13 +67,22 @@ pub(crate) fn read_text(path: &std::path::Path) -> Result<String, BenchError> {
     })
 }
 
+/// A number for a message: `1e308`, not 309 digits.
+pub(crate) fn show(x: f64) -> String {
+    if x.is_finite() && x.abs() >= 1e15 {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// `x` as a whole number in `min..=max`, or why not (for messages: "DIMENSION 1e308: ...").
 pub(crate) fn whole_in(x: f64, min: f64, max: f64) -> Result<u64, String> {
     if !x.is_finite() || x.fract() != 0.0 {
-        return Err(format!("{x} is not a whole number"));
+        return Err(format!("{} is not a whole number", show(x)));
     }
     if x < min || x > max {
-        return Err(format!("{x} is outside {min}..={max}"));
+        return Err(format!("{} is outside {min}..={max}", show(x)));
     }
     Ok(x as u64)
 }

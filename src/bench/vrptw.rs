@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::{BenchError, MAX_NODES, MAX_VALUE, whole_in};
+use super::{BenchError, MAX_NODES, MAX_VALUE, show, whole_in};
 use crate::solver::{
     Dimension, Facility, FacilityId, Job, LocationId, MatrixTravel, Problem, ProfileId,
     ProfileMatrix, Settings, Solution, SolverError, StopKind, StreamId, TimeWindow, VehicleType,
@@ -138,8 +138,9 @@ pub fn parse_solomon(path: &Path, text: &str) -> Result<Vrptw, BenchError> {
             return Err(err(
                 path,
                 format!(
-                    "line {}: {x} is not a finite number of at most {MAX_VALUE}",
-                    i + 1
+                    "line {}: {} is not a finite number of at most {MAX_VALUE}",
+                    i + 1,
+                    show(*x)
                 ),
             ));
         }
@@ -293,7 +294,8 @@ pub fn parse_vrplib(path: &Path, text: &str) -> Result<Vrptw, BenchError> {
                 return Err(err(
                     path,
                     format!(
-                        "line {ln}: {s}: node {id}: {x} is not a finite number of at most {MAX_VALUE}"
+                        "line {ln}: {s}: node {id}: {} is not a finite number of at most {MAX_VALUE}",
+                        show(*x)
                     ),
                 ));
             }
