@@ -194,6 +194,9 @@ pub fn parse_solomon(path: &Path, text: &str) -> Result<Vrptw, BenchError> {
     inst.finish(path, &lines, &lines)
 }
 
+/// A node's row of a section: the line it is on and its values after the node id.
+type Row = (usize, Vec<f64>);
+
 /// Parses a VRPLIB file with time windows (VRPTW, MTVRPTWR).
 pub fn parse_vrplib(path: &Path, text: &str) -> Result<Vrptw, BenchError> {
     let mut header: HashMap<String, String> = HashMap::new();
@@ -258,10 +261,7 @@ pub fn parse_vrplib(path: &Path, text: &str) -> Result<Vrptw, BenchError> {
             format!("TYPE {kind} is not a time-window type (VRPTW or MTVRPTWR)"),
         ));
     }
-    let by_node = |s: &str,
-                   width: usize,
-                   required: bool|
-     -> Result<Option<Vec<(usize, Vec<f64>)>>, BenchError> {
+    let by_node = |s: &str, width: usize, required: bool| -> Result<Option<Vec<Row>>, BenchError> {
         let Some(rows) = sections.get(s) else {
             return if required {
                 Err(err(path, format!("missing {s}")))
