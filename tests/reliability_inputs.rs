@@ -4,8 +4,12 @@
 //! (usage) or 1 (an error naming the file, line or flag and what to do), never a panic (101)
 //! or a signal.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use wasteroute::bench::{cvrplib, kim, vrptw};
 
 fn wasteroute_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_wasteroute"))
@@ -538,6 +542,8 @@ fn a_folder_given_for_a_file_is_called_a_folder() {
         &["matrix", "map.osm.pbf", "folder"],
         &["bench", "cvrp", "folder", "--iterations", "1"],
         &["bench", "kim", "folder", "--iterations", "1"],
+        &["bench", "cvrp", "a.vrp", "--bks", "folder"],
+        &["bench", "kim", "a_stop.txt", "--kim-table", "folder"],
     ];
     for args in cases {
         let (code, _, err) = wasteroute_in(d, args);
@@ -588,4 +594,48 @@ fn a_cut_map_names_where_it_breaks() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no offset in {err}"));
     assert!(offset > 0 && offset < bytes.len() / 2, "{offset}: {err}");
+}
+
+/// The stricter benchmark readers still read every public instance of the shared folder
+/// (their demands, capacities, node numbers and sizes are what the formats allow).
+#[test]
+fn every_shared_benchmark_instance_is_still_read() {
+    let Some(dir) = common::shared_dir() else {
+        return;
+    };
+    let files = |set: &str, ext: &str| -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(dir.join("benchmarks").join(set))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().ends_with(ext))
+            .collect();
+        v.sort();
+        v
+    };
+    let mut n = 0;
+    for set in ["cvrp_classic", "cvrp_x"] {
+        for f in files(set, ".vrp") {
+            cvrplib::read(&f, cvrplib::Rounding::Auto)
+                .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+            n += 1;
+        }
+    }
+    for (set, ext) in [
+        ("vrptw_solomon", ".txt"),
+        ("vrptw_gh1000", ".vrp"),
+        ("mtvrptwr_yang", ".vrp"),
+    ] {
+        for f in files(set, ext) {
+            vrptw::read(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+            n += 1;
+        }
+    }
+    for f in files("wcvrptw_kim", "_stop.txt") {
+        kim::read(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        n += 1;
+    }
+    let table = dir.join("benchmarks/wcvrptw_kim/kim2006_table3.csv");
+    kim::read_table(&table).unwrap_or_else(|e| panic!("{}: {e}", table.display()));
+    cvrplib::read_bks(&dir.join("benchmarks/bks.csv")).unwrap();
+    assert!(n >= 50, "only {n} instances found");
 }

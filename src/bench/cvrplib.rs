@@ -211,6 +211,7 @@ pub fn parse(path: &Path, text: &str, rounding: Rounding) -> Result<Cvrp, BenchE
             .map(|(i, r)| r.ok_or_else(|| err(path, format!("{s}: node {} missing", i + 1))))
             .collect()
     };
+    let demand_rows = by_node("DEMAND_SECTION", 1)?;
     let depots: Vec<(usize, f64)> = section("DEPOT_SECTION")?
         .iter()
         .flat_map(|(ln, r)| r.iter().map(move |&d| (*ln, d)))
@@ -230,7 +231,7 @@ pub fn parse(path: &Path, text: &str, rounding: Rounding) -> Result<Cvrp, BenchE
     // The format's demands: whole, not negative, none on the depot, none above the capacity
     // (a customer is served by one visit of one vehicle; a larger demand cannot be).
     let mut demand = Vec::with_capacity(dim);
-    for (i, (ln, r)) in by_node("DEMAND_SECTION", 1)?.into_iter().enumerate() {
+    for (i, (ln, r)) in demand_rows.into_iter().enumerate() {
         let d = r[0];
         let node = i + 1;
         if d.fract() != 0.0 || d < 0.0 {
@@ -561,7 +562,8 @@ impl Cvrp {
 
 /// Reads `bks.csv` (`set,instance,n_customers,bks_cost,source`): instance -> best-known cost.
 pub fn read_bks(path: &Path) -> Result<HashMap<String, f64>, BenchError> {
-    let mut rd = csv::Reader::from_path(path).map_err(|e| err(path, e.to_string()))?;
+    let text = super::read_text(path)?;
+    let mut rd = csv::Reader::from_reader(text.as_bytes());
     let headers = rd.headers().map_err(|e| err(path, e.to_string()))?.clone();
     let col = |name: &str| {
         headers

@@ -503,7 +503,8 @@ pub struct KimReference {
 /// Reads `kim2006_table3.csv`. In the 1599_stop rows TD and RTD are swapped in the
 /// transcription (the note says so): TD is taken from the RTD column there.
 pub fn read_table(path: &Path) -> Result<HashMap<String, Vec<KimReference>>, BenchError> {
-    let mut rd = csv::Reader::from_path(path).map_err(|e| err(path, e.to_string()))?;
+    let text = super::read_text(path)?;
+    let mut rd = csv::Reader::from_reader(text.as_bytes());
     let headers = rd.headers().map_err(|e| err(path, e.to_string()))?.clone();
     let col = |name: &str| {
         headers
