@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::BenchError;
+use super::{BenchError, MAX_NODES, MAX_VALUE, show, whole_in};
 use crate::solver::{
     Dimension, Job, LocationId, MatrixTravel, ProfileId, ProfileMatrix, Settings, Solution,
     SolverError, StreamId, VehicleType,
@@ -56,16 +56,14 @@ const SECTIONS: [&str; 5] = [
 
 /// Reads a CVRPLIB `.vrp` file.
 pub fn read(path: &Path, rounding: Rounding) -> Result<Cvrp, BenchError> {
-    let text = std::fs::read_to_string(path).map_err(|e| BenchError::Io {
-        file: path.display().to_string(),
-        source: e,
-    })?;
+    let text = super::read_text(path)?;
     parse(path, &text, rounding)
 }
 
 /// Parses CVRPLIB text (`path` only names the file in errors).
 pub fn parse(path: &Path, text: &str, rounding: Rounding) -> Result<Cvrp, BenchError> {
-    let mut header: HashMap<String, String> = HashMap::new();
+    // Header values with their line, for messages.
+    let mut header: HashMap<String, (usize, String)> = HashMap::new();
     let mut sections: HashMap<&'static str, Vec<(usize, Vec<f64>)>> = HashMap::new();
     let mut current: Option<&'static str> = None;
     for (ln, line) in text.lines().enumerate() {
@@ -84,7 +82,7 @@ pub fn parse(path: &Path, text: &str, rounding: Rounding) -> Result<Cvrp, BenchE
             && k.trim().chars().all(|c| c.is_ascii_uppercase() || c == '_')
             && !k.trim().is_empty()
         {
-            header.insert(k.trim().to_string(), v.trim().to_string());
+            header.insert(k.trim().to_string(), (ln + 1, v.trim().to_string()));
             current = None;
             continue;
         }
@@ -105,34 +103,62 @@ pub fn parse(path: &Path, text: &str, rounding: Rounding) -> Result<Cvrp, BenchE
             v.push((ln + 1, nums));
         }
     }
-    let get = |k: &str| header.get(k).map(String::as_str);
+    let get = |k: &str| header.get(k).map(|(_, v)| v.as_str());
+    let line_of = |k: &str| header.get(k).map_or(0, |(ln, _)| *ln);
     let name = get("NAME")
         .unwrap_or_else(|| path.file_stem().and_then(|s| s.to_str()).unwrap_or("?"))
         .to_string();
     let num = |k: &str| -> Result<f64, BenchError> {
         let v = get(k).ok_or_else(|| err(path, format!("missing {k} in the header")))?;
         v.parse::<f64>()
-            .map_err(|_| err(path, format!("{k} : '{v}' is not a number")))
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| {
+                err(
+                    path,
+                    format!("line {}: {k} : '{v}' is not a number", line_of(k)),
+                )
+            })
     };
-    let dim = num("DIMENSION")? as usize;
-    if dim < 2 {
-        return Err(err(
+    // Checked before anything of this size is allocated.
+    let dim = whole_in(num("DIMENSION")?, 2.0, MAX_NODES as f64).map_err(|why| {
+        err(
             path,
-            format!("DIMENSION {dim}: need a depot and at least one customer"),
-        ));
-    }
-    let capacity = num("CAPACITY")?;
-    if capacity <= 0.0 || capacity.fract() != 0.0 {
-        return Err(err(
+            format!(
+                "line {}: DIMENSION {why}: an instance has a depot, at least one customer and \
+                 at most {MAX_NODES} nodes",
+                line_of("DIMENSION")
+            ),
+        )
+    })? as usize;
+    let capacity = whole_in(num("CAPACITY")?, 1.0, MAX_VALUE).map_err(|why| {
+        err(
             path,
-            format!("CAPACITY {capacity} must be a positive integer"),
-        ));
-    }
-    let distance_limit = get("DISTANCE").map(|_| num("DISTANCE")).transpose()?;
-    let service_time = get("SERVICE_TIME")
-        .map(|_| num("SERVICE_TIME"))
-        .transpose()?
-        .unwrap_or(0.0);
+            format!(
+                "line {}: CAPACITY {why}: the vehicle capacity is a positive whole number",
+                line_of("CAPACITY")
+            ),
+        )
+    })? as i64;
+    let positive = |k: &str, min: f64| -> Result<Option<f64>, BenchError> {
+        if get(k).is_none() {
+            return Ok(None);
+        }
+        let x = num(k)?;
+        if x < min || x > MAX_VALUE {
+            return Err(err(
+                path,
+                format!(
+                    "line {}: {k} {} is outside {min}..={MAX_VALUE}",
+                    line_of(k),
+                    show(x)
+                ),
+            ));
+        }
+        Ok(Some(x))
+    };
+    let distance_limit = positive("DISTANCE", f64::MIN_POSITIVE)?;
+    let service_time = positive("SERVICE_TIME", 0.0)?.unwrap_or(0.0);
     let ewt = get("EDGE_WEIGHT_TYPE").unwrap_or("EUC_2D").to_string();
 
     let section = |s: &'static str| -> Result<&Vec<(usize, Vec<f64>)>, BenchError> {
@@ -140,9 +166,9 @@ pub fn parse(path: &Path, text: &str, rounding: Rounding) -> Result<Cvrp, BenchE
             .get(s)
             .ok_or_else(|| err(path, format!("missing {s} (EDGE_WEIGHT_TYPE {ewt})")))
     };
-    // Node-indexed rows: "id value...".
-    let by_node = |s: &'static str, width: usize| -> Result<Vec<Vec<f64>>, BenchError> {
-        let mut out = vec![None; dim];
+    // Node-indexed rows: "id value...", with the line each came from.
+    let by_node = |s: &'static str, width: usize| -> Result<Vec<(usize, Vec<f64>)>, BenchError> {
+        let mut out: Vec<Option<(usize, Vec<f64>)>> = vec![None; dim];
         for (ln, row) in section(s)? {
             if row.len() != width + 1 {
                 return Err(err(
@@ -154,47 +180,91 @@ pub fn parse(path: &Path, text: &str, rounding: Rounding) -> Result<Cvrp, BenchE
                     ),
                 ));
             }
-            let id = row[0] as usize;
-            if id < 1 || id > dim {
+            let id = whole_in(row[0], 1.0, dim as f64).map_err(|why| {
+                err(
+                    path,
+                    format!("line {ln}: {s}: node {why} (nodes are 1..={dim})"),
+                )
+            })? as usize;
+            if let Some((prev, _)) = &out[id - 1] {
                 return Err(err(
                     path,
-                    format!("line {ln}: {s}: node {id} outside 1..={dim}"),
+                    format!("line {ln}: {s}: node {id} already given on line {prev}"),
                 ));
             }
-            out[id - 1] = Some(row[1..].to_vec());
+            if let Some(x) = row[1..]
+                .iter()
+                .find(|x| !x.is_finite() || x.abs() > MAX_VALUE)
+            {
+                return Err(err(
+                    path,
+                    format!(
+                        "line {ln}: {s}: node {id}: {} is not a finite number of at most {MAX_VALUE}",
+                        show(*x)
+                    ),
+                ));
+            }
+            out[id - 1] = Some((*ln, row[1..].to_vec()));
         }
         out.into_iter()
             .enumerate()
             .map(|(i, r)| r.ok_or_else(|| err(path, format!("{s}: node {} missing", i + 1))))
             .collect()
     };
-    let demand: Vec<i64> = by_node("DEMAND_SECTION", 1)?
-        .into_iter()
-        .map(|r| r[0] as i64)
-        .collect();
-    if let Some(i) = demand.iter().position(|&d| d < 0) {
-        return Err(err(
-            path,
-            format!(
-                "DEMAND_SECTION: node {} has negative demand {}",
-                i + 1,
-                demand[i]
-            ),
-        ));
-    }
-    let depots: Vec<f64> = section("DEPOT_SECTION")?
+    let demand_rows = by_node("DEMAND_SECTION", 1)?;
+    let depots: Vec<(usize, f64)> = section("DEPOT_SECTION")?
         .iter()
-        .flat_map(|(_, r)| r.iter().copied())
+        .flat_map(|(ln, r)| r.iter().map(move |&d| (*ln, d)))
         .collect();
     let depot = match depots.first() {
-        Some(&d) if d >= 1.0 && (d as usize) <= dim => d as usize - 1,
-        _ => return Err(err(path, "DEPOT_SECTION names no valid depot")),
+        Some(&(ln, d)) => {
+            whole_in(d, 1.0, dim as f64).map_err(|why| {
+                err(
+                    path,
+                    format!("line {ln}: DEPOT_SECTION: depot {why} (nodes are 1..={dim})"),
+                )
+            })? as usize
+                - 1
+        }
+        None => return Err(err(path, "DEPOT_SECTION names no depot")),
     };
+    // The format's demands: whole, not negative, none on the depot, none above the capacity
+    // (a customer is served by one visit of one vehicle; a larger demand cannot be).
+    let mut demand = Vec::with_capacity(dim);
+    for (i, (ln, r)) in demand_rows.into_iter().enumerate() {
+        let d = r[0];
+        let node = i + 1;
+        if d.fract() != 0.0 || d < 0.0 {
+            return Err(err(
+                path,
+                format!(
+                    "line {ln}: DEMAND_SECTION: node {node} has demand {d}: demands are whole numbers, not negative"
+                ),
+            ));
+        }
+        if i == depot && d != 0.0 {
+            return Err(err(
+                path,
+                format!(
+                    "line {ln}: DEMAND_SECTION: the depot (node {node}) has demand {d}: it must be 0"
+                ),
+            ));
+        }
+        if d > capacity as f64 {
+            return Err(err(
+                path,
+                format!(
+                    "line {ln}: DEMAND_SECTION: node {node} has demand {d}, more than the vehicle CAPACITY {capacity}: one vehicle could not serve it"
+                ),
+            ));
+        }
+        demand.push(d as i64);
+    }
     let coords = if sections.contains_key("NODE_COORD_SECTION") {
         Some(
             by_node("NODE_COORD_SECTION", 2)?
                 .into_iter()
-                .map(|r| (r[0], r[1]))
+                .map(|(_, r)| (r[0], r[1]))
                 .collect::<Vec<_>>(),
         )
     } else {
@@ -238,6 +308,18 @@ pub fn parse(path: &Path, text: &str, rounding: Rounding) -> Result<Cvrp, BenchE
                 .iter()
                 .flat_map(|(_, r)| r.iter().copied())
                 .collect();
+            if let Some(x) = vals
+                .iter()
+                .find(|x| !x.is_finite() || **x < 0.0 || **x > MAX_VALUE)
+            {
+                return Err(err(
+                    path,
+                    format!(
+                        "EDGE_WEIGHT_SECTION: weight {} is not a number in 0..={MAX_VALUE}",
+                        show(*x)
+                    ),
+                ));
+            }
             explicit(path, fmt, dim, &vals)?
         }
         other => {
@@ -249,7 +331,7 @@ pub fn parse(path: &Path, text: &str, rounding: Rounding) -> Result<Cvrp, BenchE
     };
     Ok(Cvrp {
         name,
-        capacity: capacity as i64,
+        capacity,
         demand,
         depot,
         coords,
@@ -480,7 +562,8 @@ impl Cvrp {
 
 /// Reads `bks.csv` (`set,instance,n_customers,bks_cost,source`): instance -> best-known cost.
 pub fn read_bks(path: &Path) -> Result<HashMap<String, f64>, BenchError> {
-    let mut rd = csv::Reader::from_path(path).map_err(|e| err(path, e.to_string()))?;
+    let text = super::read_text(path)?;
+    let mut rd = csv::Reader::from_reader(text.as_bytes());
     let headers = rd.headers().map_err(|e| err(path, e.to_string()))?.clone();
     let col = |name: &str| {
         headers

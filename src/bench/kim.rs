@@ -16,7 +16,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::BenchError;
+use super::{BenchError, MAX_NODES, MAX_VALUE};
 use crate::solver::{
     Dimension, Facility, Job, LocationId, LunchBreak, MatrixTravel, Objective, Problem, ProfileId,
     ProfileMatrix, Settings, Solution, SolverError, StopKind, StreamId, TimeWindow, VehicleType,
@@ -89,10 +89,7 @@ impl Kim {
 
 /// Reads an `N_stop.txt` file.
 pub fn read(path: &Path) -> Result<Kim, BenchError> {
-    let text = std::fs::read_to_string(path).map_err(|e| BenchError::Io {
-        file: path.display().to_string(),
-        source: e,
-    })?;
+    let text = super::read_text(path)?;
     parse(path, &text)
 }
 
@@ -134,23 +131,32 @@ pub fn parse(path: &Path, text: &str) -> Result<Kim, BenchError> {
             "too short: 5 header lines, a column header and rows expected",
         ));
     }
-    let head = |i: usize, what: &str| -> Result<f64, BenchError> {
+    let head = |i: usize, what: &str, max: f64| -> Result<f64, BenchError> {
         let t = lines[i].split_whitespace().next().unwrap_or("");
         t.parse::<f64>()
             .ok()
-            .filter(|x| x.is_finite() && *x > 0.0)
+            .filter(|x| x.is_finite() && *x > 0.0 && *x <= max)
             .ok_or_else(|| {
                 err(
                     path,
-                    format!("line {}: {what} '{t}' is not a positive number", i + 1),
+                    format!(
+                        "line {}: {what} '{t}' is not a positive number of at most {max}",
+                        i + 1
+                    ),
                 )
             })
     };
-    let capacity_yd = head(0, "vehicle capacity (yd3)")?;
-    let daily_yd = head(1, "daily yardage per vehicle")?;
-    let max_stops = head(2, "stops per vehicle per day")?;
-    let lunch_s = head(3, "lunch duration (s)")?;
-    let mph = head(4, "speed (mph)")?;
+    let capacity_yd = head(0, "vehicle capacity (yd3)", MAX_VALUE)?;
+    let daily_yd = head(1, "daily yardage per vehicle", MAX_VALUE)?;
+    let max_stops = head(2, "stops per vehicle per day", MAX_NODES as f64)?;
+    if max_stops.fract() != 0.0 {
+        return Err(err(
+            path,
+            format!("line 3: stops per vehicle per day '{max_stops}' is not a whole number"),
+        ));
+    }
+    let lunch_s = head(3, "lunch duration (s)", 24.0 * 3600.0)?;
+    let mph = head(4, "speed (mph)", 1000.0)?;
     let mut rows = Vec::new();
     let mut warnings = Vec::new();
     let mut ids: HashMap<u64, usize> = HashMap::new();
@@ -170,14 +176,23 @@ pub fn parse(path: &Path, text: &str) -> Result<Kim, BenchError> {
                 ),
             ));
         }
+        if rows.len() == MAX_NODES {
+            return Err(err(
+                path,
+                format!("line {ln}: more than {MAX_NODES} rows, the most an instance may have"),
+            ));
+        }
         let num = |k: usize, what: &str| -> Result<f64, BenchError> {
             f[k].parse::<f64>()
                 .ok()
-                .filter(|x| x.is_finite())
+                .filter(|x| x.is_finite() && x.abs() <= MAX_VALUE)
                 .ok_or_else(|| {
                     err(
                         path,
-                        format!("line {ln}: {what} '{}' is not a number", f[k]),
+                        format!(
+                            "line {ln}: {what} '{}' is not a number of at most {MAX_VALUE}",
+                            f[k]
+                        ),
                     )
                 })
         };
@@ -239,6 +254,24 @@ pub fn parse(path: &Path, text: &str) -> Result<Kim, BenchError> {
                 ));
             }
         };
+        // A stop is collected in one visit (the format has no split collections): its load
+        // must fit in the truck, or the solver would split it over visits the paper forbids.
+        if kind == Kind::Stop && load_yd > capacity_yd {
+            return Err(err(
+                path,
+                format!(
+                    "line {ln} (stop {id}): load {load_yd} yd3 is more than the vehicle capacity {capacity_yd} yd3 (line 1): one truck could not collect it"
+                ),
+            ));
+        }
+        if kind == Kind::Stop && load_yd > daily_yd {
+            return Err(err(
+                path,
+                format!(
+                    "line {ln} (stop {id}): load {load_yd} yd3 is more than the daily yardage {daily_yd} yd3 a truck may collect (line 2)"
+                ),
+            ));
+        }
         rows.push(Row {
             id,
             x_ft: num(1, "x")?,
@@ -470,7 +503,8 @@ pub struct KimReference {
 /// Reads `kim2006_table3.csv`. In the 1599_stop rows TD and RTD are swapped in the
 /// transcription (the note says so): TD is taken from the RTD column there.
 pub fn read_table(path: &Path) -> Result<HashMap<String, Vec<KimReference>>, BenchError> {
-    let mut rd = csv::Reader::from_path(path).map_err(|e| err(path, e.to_string()))?;
+    let text = super::read_text(path)?;
+    let mut rd = csv::Reader::from_reader(text.as_bytes());
     let headers = rd.headers().map_err(|e| err(path, e.to_string()))?.clone();
     let col = |name: &str| {
         headers

@@ -6,6 +6,21 @@ pub mod cvrplib;
 pub mod kim;
 pub mod vrptw;
 
+/// Most nodes (depot, customers, facilities) an instance may have. The solver holds dense
+/// N x N distance and time matrices of 8-byte numbers, a few copies while it sets up: 10,000
+/// nodes are ~800 MB per matrix, the most a benchmark run on an ordinary machine can hold.
+/// The public sets used here have at most 2,101 (Kim) and 1,001 (X, Gehring-Homberger).
+pub const MAX_NODES: usize = 10_000;
+
+/// Largest benchmark file read: 256 MiB. A full explicit matrix of `MAX_NODES` is ~10^8 numbers;
+/// the largest file of the public sets is under 1 MB. Checked before reading, so a wrong path
+/// (a disk image, a log) is refused at once instead of filling memory.
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// Largest absolute coordinate, demand, capacity or time accepted: 10^9. Keeps every distance
+/// and sum finite and exactly representable after the solver's integer scaling.
+pub const MAX_VALUE: f64 = 1.0e9;
+
 #[derive(Debug, thiserror::Error)]
 pub enum BenchError {
     #[error("{file}: {what}")]
@@ -17,6 +32,61 @@ pub enum BenchError {
     },
 }
 
+/// Reads a benchmark file as text, refusing a folder and a file larger than [`MAX_FILE_BYTES`]
+/// before reading it.
+pub(crate) fn read_text(path: &std::path::Path) -> Result<String, BenchError> {
+    let file = path.display().to_string();
+    let io = |source| BenchError::Io {
+        file: file.clone(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(BenchError::Format {
+            file,
+            what: "is a folder, not a file: pass the instance files (e.g. folder/*.vrp)".into(),
+        });
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(BenchError::Format {
+            file,
+            what: format!(
+                "{} bytes, more than the {} MiB a benchmark file may have: is it the right file?",
+                meta.len(),
+                MAX_FILE_BYTES >> 20
+            ),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    String::from_utf8(bytes).map_err(|e| BenchError::Format {
+        file,
+        what: format!(
+            "byte {} is not UTF-8 text: benchmark files are plain text",
+            e.utf8_error().valid_up_to()
+        ),
+    })
+}
+
+/// A number for a message: `1e308`, not 309 digits.
+pub(crate) fn show(x: f64) -> String {
+    if x.is_finite() && x.abs() >= 1e15 {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// `x` as a whole number in `min..=max`, or why not (for messages: "DIMENSION 1e308: ...").
+pub(crate) fn whole_in(x: f64, min: f64, max: f64) -> Result<u64, String> {
+    if !x.is_finite() || x.fract() != 0.0 {
+        return Err(format!("{} is not a whole number", show(x)));
+    }
+    if x < min || x > max {
+        return Err(format!("{} is outside {min}..={max}", show(x)));
+    }
+    Ok(x as u64)
+}
+
 /// Reads the routes of a CVRPLIB-style `.sol` file (`Route #r: i j k ...`; other lines
 /// ignored): each number goes through `node`, which gives its node index or says why it is
 /// not one (the message is put after the line number).
@@ -25,10 +95,7 @@ pub(crate) fn read_sol_routes(
     node: impl Fn(usize) -> Result<usize, String>,
 ) -> Result<Vec<Vec<usize>>, BenchError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| BenchError::Io {
-        file: file.clone(),
-        source: e,
-    })?;
+    let text = read_text(path)?;
     let err = |ln: usize, what: String| BenchError::Format {
         file: file.clone(),
         what: format!("line {}: {what}", ln + 1),

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::BenchError;
+use super::{BenchError, MAX_NODES, MAX_VALUE, show, whole_in};
 use crate::solver::{
     Dimension, Facility, FacilityId, Job, LocationId, MatrixTravel, Problem, ProfileId,
     ProfileMatrix, Settings, Solution, SolverError, StopKind, StreamId, TimeWindow, VehicleType,
@@ -48,10 +48,7 @@ fn err(file: &Path, what: impl Into<String>) -> BenchError {
 
 /// Reads a Solomon `.txt` or a VRPLIB `.vrp` file (by its content).
 pub fn read(path: &Path) -> Result<Vrptw, BenchError> {
-    let text = std::fs::read_to_string(path).map_err(|e| BenchError::Io {
-        file: path.display().to_string(),
-        source: e,
-    })?;
+    let text = super::read_text(path)?;
     if text.lines().any(|l| l.trim() == "CUSTOMER") && !text.contains("_SECTION") {
         parse_solomon(path, &text)
     } else {
@@ -94,15 +91,22 @@ pub fn parse_solomon(path: &Path, text: &str) -> Result<Vrptw, BenchError> {
         })
         .ok_or_else(|| err(path, "VEHICLE block without NUMBER and CAPACITY values"))?;
     let vals = numbers(path, vl + 1, vals)?;
-    if vals.len() != 2 || vals[0] < 1.0 || vals[1] <= 0.0 {
-        return Err(err(
+    let vehicle_err = |why: String| {
+        err(
             path,
             format!(
-                "line {}: VEHICLE wants NUMBER CAPACITY (two positive numbers)",
+                "line {}: VEHICLE wants NUMBER CAPACITY (two positive whole numbers, at most {MAX_NODES} vehicles): {why}",
                 vl + 1
             ),
-        ));
+        )
+    };
+    if vals.len() != 2 {
+        return Err(vehicle_err(format!("found {} numbers", vals.len())));
     }
+    let vehicles =
+        whole_in(vals[0], 1.0, MAX_NODES as f64).map_err(|w| vehicle_err(format!("NUMBER {w}")))?;
+    let capacity =
+        whole_in(vals[1], 1.0, MAX_VALUE).map_err(|w| vehicle_err(format!("CAPACITY {w}")))?;
     let c = find("CUSTOMER").ok_or_else(|| err(path, "no CUSTOMER table"))?;
     let mut rows = Vec::new();
     for (i, l) in lines.iter().enumerate().skip(c + 1) {
@@ -121,6 +125,25 @@ pub fn parse_solomon(path: &Path, text: &str) -> Result<Vrptw, BenchError> {
                 ),
             ));
         }
+        if rows.len() == MAX_NODES {
+            return Err(err(
+                path,
+                format!(
+                    "line {}: more than {MAX_NODES} rows in the CUSTOMER table, the most an instance may have",
+                    i + 1
+                ),
+            ));
+        }
+        if let Some(x) = r.iter().find(|x| !x.is_finite() || x.abs() > MAX_VALUE) {
+            return Err(err(
+                path,
+                format!(
+                    "line {}: {} is not a finite number of at most {MAX_VALUE}",
+                    i + 1,
+                    show(*x)
+                ),
+            ));
+        }
         rows.push((i + 1, r));
     }
     if rows.len() < 2 {
@@ -130,8 +153,8 @@ pub fn parse_solomon(path: &Path, text: &str) -> Result<Vrptw, BenchError> {
     let mut inst = Vrptw {
         name,
         multi_trip: false,
-        vehicles: vals[0] as u32,
-        capacity: vals[1] as i64,
+        vehicles: vehicles as u32,
+        capacity: capacity as i64,
         depot: 0,
         coords: Vec::with_capacity(n),
         demand: Vec::with_capacity(n),
@@ -144,7 +167,10 @@ pub fn parse_solomon(path: &Path, text: &str) -> Result<Vrptw, BenchError> {
     };
     let mut seen = HashMap::new();
     for (ln, r) in &rows {
-        let no = r[0] as usize;
+        let no = whole_in(r[0], 0.0, MAX_VALUE)
+            .map_err(|why| err(path, format!("line {ln}: customer number {why}")))?
+            as usize;
+        whole_demand(path, *ln, no, r[3])?;
         if let Some(prev) = seen.insert(no, *ln) {
             return Err(err(
                 path,
@@ -164,8 +190,12 @@ pub fn parse_solomon(path: &Path, text: &str) -> Result<Vrptw, BenchError> {
             "no customer 0 (the depot; its due date is the horizon)",
         )
     })?;
-    inst.finish(path)
+    let lines: Vec<usize> = rows.iter().map(|(ln, _)| *ln).collect();
+    inst.finish(path, &lines, &lines)
 }
+
+/// A node's row of a section: the line it is on and its values after the node id.
+type Row = (usize, Vec<f64>);
 
 /// Parses a VRPLIB file with time windows (VRPTW, MTVRPTWR).
 pub fn parse_vrplib(path: &Path, text: &str) -> Result<Vrptw, BenchError> {
@@ -214,14 +244,15 @@ pub fn parse_vrplib(path: &Path, text: &str) -> Result<Vrptw, BenchError> {
         v.parse::<f64>()
             .map_err(|_| err(path, format!("{k} : '{v}' is not a number")))
     };
-    let dim = num("DIMENSION")?;
-    if dim < 2.0 || dim.fract() != 0.0 {
-        return Err(err(
+    // Checked before anything of this size is allocated.
+    let dim = whole_in(num("DIMENSION")?, 2.0, MAX_NODES as f64).map_err(|why| {
+        err(
             path,
-            format!("DIMENSION {dim}: need a depot and at least one customer"),
-        ));
-    }
-    let dim = dim as usize;
+            format!(
+                "DIMENSION {why}: an instance has a depot, at least one customer and at most {MAX_NODES} nodes"
+            ),
+        )
+    })? as usize;
     let kind = header.get("TYPE").map(String::as_str).unwrap_or("VRPTW");
     let multi_trip = kind == "MTVRPTWR";
     if kind != "VRPTW" && !multi_trip {
@@ -230,42 +261,58 @@ pub fn parse_vrplib(path: &Path, text: &str) -> Result<Vrptw, BenchError> {
             format!("TYPE {kind} is not a time-window type (VRPTW or MTVRPTWR)"),
         ));
     }
-    let by_node =
-        |s: &str, width: usize, required: bool| -> Result<Option<Vec<Vec<f64>>>, BenchError> {
-            let Some(rows) = sections.get(s) else {
-                return if required {
-                    Err(err(path, format!("missing {s}")))
-                } else {
-                    Ok(None)
-                };
+    let by_node = |s: &str, width: usize, required: bool| -> Result<Option<Vec<Row>>, BenchError> {
+        let Some(rows) = sections.get(s) else {
+            return if required {
+                Err(err(path, format!("missing {s}")))
+            } else {
+                Ok(None)
             };
-            let mut out = vec![None; dim];
-            for (ln, r) in rows {
-                if r.len() != width + 1 {
-                    return Err(err(
-                        path,
-                        format!(
-                            "line {ln}: {s} rows have {} numbers, expected {}",
-                            r.len(),
-                            width + 1
-                        ),
-                    ));
-                }
-                let id = r[0] as usize;
-                if r[0].fract() != 0.0 || id < 1 || id > dim {
-                    return Err(err(
-                        path,
-                        format!("line {ln}: {s}: node {} outside 1..={dim}", r[0]),
-                    ));
-                }
-                out[id - 1] = Some(r[1..].to_vec());
-            }
-            out.into_iter()
-                .enumerate()
-                .map(|(i, r)| r.ok_or_else(|| err(path, format!("{s}: node {} missing", i + 1))))
-                .collect::<Result<Vec<_>, _>>()
-                .map(Some)
         };
+        let mut out: Vec<Option<(usize, Vec<f64>)>> = vec![None; dim];
+        for (ln, r) in rows {
+            if r.len() != width + 1 {
+                return Err(err(
+                    path,
+                    format!(
+                        "line {ln}: {s} rows have {} numbers, expected {}",
+                        r.len(),
+                        width + 1
+                    ),
+                ));
+            }
+            let id = whole_in(r[0], 1.0, dim as f64).map_err(|why| {
+                err(
+                    path,
+                    format!("line {ln}: {s}: node {why} (nodes are 1..={dim})"),
+                )
+            })? as usize;
+            if let Some(x) = r[1..]
+                .iter()
+                .find(|x| !x.is_finite() || x.abs() > MAX_VALUE)
+            {
+                return Err(err(
+                    path,
+                    format!(
+                        "line {ln}: {s}: node {id}: {} is not a finite number of at most {MAX_VALUE}",
+                        show(*x)
+                    ),
+                ));
+            }
+            if let Some((prev, _)) = &out[id - 1] {
+                return Err(err(
+                    path,
+                    format!("line {ln}: {s}: node {id} already given on line {prev}"),
+                ));
+            }
+            out[id - 1] = Some((*ln, r[1..].to_vec()));
+        }
+        out.into_iter()
+            .enumerate()
+            .map(|(i, r)| r.ok_or_else(|| err(path, format!("{s}: node {} missing", i + 1))))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    };
     let coords = by_node("NODE_COORD_SECTION", 2, true)?.unwrap_or_default();
     let demand = by_node("DEMAND_SECTION", 1, true)?.unwrap_or_default();
     let tw = by_node("TIME_WINDOW_SECTION", 2, true)?.unwrap_or_default();
@@ -279,7 +326,7 @@ pub fn parse_vrplib(path: &Path, text: &str) -> Result<Vrptw, BenchError> {
         .flat_map(|(_, r)| r.iter().copied())
         .filter(|&d| d >= 1.0)
         .collect();
-    if depots.len() != 1 || depots[0] as usize > dim {
+    if depots.len() != 1 || depots[0].fract() != 0.0 || depots[0] as usize > dim {
         return Err(err(
             path,
             format!("DEPOT_SECTION must name exactly one depot in 1..={dim}"),
@@ -291,31 +338,54 @@ pub fn parse_vrplib(path: &Path, text: &str) -> Result<Vrptw, BenchError> {
     } else {
         0.0
     };
+    let header_whole = |k: &str, min: f64, max: f64| -> Result<u64, BenchError> {
+        whole_in(num(k)?, min, max).map_err(|why| err(path, format!("{k} {why}")))
+    };
+    let vehicles = header_whole("VEHICLES", 1.0, MAX_NODES as f64)? as u32;
+    let capacity = header_whole("CAPACITY", 1.0, MAX_VALUE)? as i64;
+    for (i, (ln, r)) in demand.iter().enumerate() {
+        whole_demand(path, *ln, i, r[0])?;
+    }
     let inst = Vrptw {
         name,
         multi_trip,
-        vehicles: num("VEHICLES")? as u32,
-        capacity: num("CAPACITY")? as i64,
+        vehicles,
+        capacity,
         depot,
-        coords: coords.iter().map(|r| (r[0], r[1])).collect(),
-        demand: demand.iter().map(|r| r[0] as i64).collect(),
-        ready: tw.iter().map(|r| r[0]).collect(),
-        due: tw.iter().map(|r| r[1]).collect(),
+        coords: coords.iter().map(|(_, r)| (r[0], r[1])).collect(),
+        demand: demand.iter().map(|(_, r)| r[0] as i64).collect(),
+        ready: tw.iter().map(|(_, r)| r[0]).collect(),
+        due: tw.iter().map(|(_, r)| r[1]).collect(),
         service: (0..dim)
             .map(|i| match &service_sec {
-                Some(s) => s[i][0],
+                Some(s) => s[i].1[0],
                 None if i == depot => 0.0,
                 None => service_all,
             })
             .collect(),
         release: match release {
-            Some(r) => r.iter().map(|x| x[0]).collect(),
+            Some(r) => r.iter().map(|(_, x)| x[0]).collect(),
             None => vec![0.0; dim],
         },
         number: (0..dim).collect(),
         tenths: Vec::new(),
     };
-    inst.finish(path)
+    let demand_lines: Vec<usize> = demand.iter().map(|(ln, _)| *ln).collect();
+    let window_lines: Vec<usize> = tw.iter().map(|(ln, _)| *ln).collect();
+    inst.finish(path, &demand_lines, &window_lines)
+}
+
+/// A demand as the formats allow it: a whole number, not negative (`line`, `no` name it).
+fn whole_demand(path: &Path, line: usize, no: usize, d: f64) -> Result<(), BenchError> {
+    if d.fract() != 0.0 || d < 0.0 {
+        return Err(err(
+            path,
+            format!(
+                "line {line}: customer {no} has demand {d}: demands are whole numbers, not negative"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn stem(path: &Path) -> String {
@@ -326,8 +396,14 @@ fn stem(path: &Path) -> String {
 }
 
 impl Vrptw {
-    /// Validates what was read and builds the arc table.
-    fn finish(mut self, path: &Path) -> Result<Vrptw, BenchError> {
+    /// Validates what was read and builds the arc table. `demand_line` and `window_line` give
+    /// the line of each node's demand and time window, for messages.
+    fn finish(
+        mut self,
+        path: &Path,
+        demand_line: &[usize],
+        window_line: &[usize],
+    ) -> Result<Vrptw, BenchError> {
         let n = self.coords.len();
         if self.vehicles == 0 {
             return Err(err(path, "the instance allows 0 vehicles"));
@@ -338,30 +414,59 @@ impl Vrptw {
                 format!("capacity {} must be positive", self.capacity),
             ));
         }
+        let at = |lines: &[usize], i: usize| match lines.get(i) {
+            Some(ln) => format!("line {ln}: "),
+            None => String::new(),
+        };
         for i in 0..n {
             let no = self.number[i];
-            if self.demand[i] < 0 {
+            let d = self.demand[i];
+            if d < 0 {
                 return Err(err(
                     path,
-                    format!("customer {no}: negative demand {}", self.demand[i]),
+                    format!("{}customer {no}: negative demand {d}", at(demand_line, i)),
+                ));
+            }
+            if i == self.depot && d != 0 {
+                return Err(err(
+                    path,
+                    format!(
+                        "{}the depot (customer {no}) has demand {d}: it must be 0",
+                        at(demand_line, i)
+                    ),
+                ));
+            }
+            if d > self.capacity {
+                return Err(err(
+                    path,
+                    format!(
+                        "{}customer {no} has demand {d}, more than the vehicle capacity {}: one vehicle could not serve it",
+                        at(demand_line, i),
+                        self.capacity
+                    ),
                 ));
             }
             if self.due[i] < self.ready[i] {
                 return Err(err(
                     path,
                     format!(
-                        "customer {no}: time window ends ({}) before it starts ({})",
-                        self.due[i], self.ready[i]
+                        "{}customer {no}: time window ends ({}) before it starts ({})",
+                        at(window_line, i),
+                        self.due[i],
+                        self.ready[i]
                     ),
                 ));
             }
-            if [self.ready[i], self.service[i], self.release[i]]
+            if [self.ready[i], self.due[i], self.service[i], self.release[i]]
                 .iter()
-                .any(|x| !x.is_finite() || *x < 0.0)
+                .any(|x| !x.is_finite() || *x < 0.0 || *x > MAX_VALUE)
             {
                 return Err(err(
                     path,
-                    format!("customer {no}: ready, service and release times must not be negative"),
+                    format!(
+                        "{}customer {no}: ready, due, service and release times must be numbers from 0 to {MAX_VALUE}",
+                        at(window_line, i)
+                    ),
                 ));
             }
         }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
 
+use super::args;
 use wasteroute::bench::cvrplib::{self, Rounding};
 use wasteroute::bench::{kim, vrptw};
 use wasteroute::files::{self, FileKind};
@@ -66,15 +67,15 @@ pub enum BenchCommand {
 pub struct RunArgs {
     /// Time limit per instance (s). Results then depend on machine speed; use --iterations
     /// for runs that repeat exactly.
-    #[arg(long, default_value_t = 30.0)]
+    #[arg(long, default_value_t = 30.0, value_parser = args::seconds)]
     pub seconds: f64,
     /// Stop after this many iterations per thread instead (deterministic for a seed).
-    #[arg(long)]
+    #[arg(long, value_parser = args::iterations)]
     pub iterations: Option<u64>,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Independent searches run in parallel; the best is kept.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, value_parser = args::searches)]
     pub threads: usize,
     /// Best-known costs (set,instance,n_customers,bks_cost,source). Default: bks.csv in the
     /// instance folder's parent, if there is one.
@@ -145,12 +146,6 @@ fn default_bks(file: &Path) -> Option<PathBuf> {
 
 impl RunArgs {
     fn check(&self) -> anyhow::Result<()> {
-        if self.threads == 0 {
-            bail!("--threads must be at least 1");
-        }
-        if (self.seconds.is_nan() || self.seconds <= 0.0) && self.iterations.is_none() {
-            bail!("--seconds must be positive (or give --iterations)");
-        }
         if let Some(d) = &self.sol_dir {
             std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
         }

@@ -9,6 +9,7 @@ use wasteroute::files::{self, FileKind};
 use wasteroute::network::{Metric, RoadGraph, Router, Site};
 use wasteroute::osm::{self, Bbox, LoadOptions};
 
+use super::args;
 use super::common::{Phases, ProfileName};
 
 /// Travel distance (m) and time (s) between every ordered pair of sites, on the roads a
@@ -37,7 +38,7 @@ pub struct MatrixArgs {
     #[arg(required_unless_present = "random", conflicts_with = "random")]
     pub sites: Option<PathBuf>,
     /// Use N random points in the graph's bbox instead of a sites file.
-    #[arg(long, value_name = "N", requires = "seed")]
+    #[arg(long, value_name = "N", requires = "seed", value_parser = args::random_count)]
     pub random: Option<usize>,
     /// Seed of the random points (the same seed gives the same points).
     #[arg(long, value_name = "K")]
@@ -46,7 +47,7 @@ pub struct MatrixArgs {
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// A site farther than this from every drivable road is an error (metres).
-    #[arg(long, value_name = "METRES", default_value_t = 500.0)]
+    #[arg(long, value_name = "METRES", default_value_t = 500.0, value_parser = args::metres)]
     pub max_snap_m: f64,
     /// What routes minimise: time (fastest, then shortest) or distance (shortest, then fastest).
     #[arg(long, value_enum, default_value = "time")]
@@ -73,12 +74,6 @@ pub enum MetricArg {
 }
 
 pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
-    if args.max_snap_m.is_nan() || args.max_snap_m < 0.0 {
-        bail!(
-            "--max-snap-m must be a non-negative number of metres, not {}",
-            args.max_snap_m
-        );
-    }
     // The output path is checked before any work: never one of the inputs, never a file
     // that is not an earlier matrix.
     let inputs = matrix_inputs(&args);
@@ -168,6 +163,25 @@ fn matrix_inputs(args: &MatrixArgs) -> Vec<(&'static str, &Path)> {
 
 /// Reads `id,lon,lat`; every bad row is reported, with its line number.
 pub fn read_sites(path: &Path) -> anyhow::Result<Vec<Site>> {
+    // A folder or a huge file is refused before reading (the matrix of more sites than
+    // `args::MAX_RANDOM_SITES` could not be held anyway; ~100 bytes a row is plenty).
+    if path.is_dir() {
+        bail!(
+            "the sites file {} is a folder, not a file: pass the CSV file",
+            path.display()
+        );
+    }
+    let max_bytes = 100 * args::MAX_RANDOM_SITES as u64 + 4096;
+    if let Ok(m) = std::fs::metadata(path)
+        && m.len() > max_bytes
+    {
+        bail!(
+            "the sites file {} has {} bytes: more than {} sites cannot be put in a matrix (at most {max_bytes} bytes read)",
+            path.display(),
+            m.len(),
+            args::MAX_RANDOM_SITES
+        );
+    }
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_path(path)
@@ -216,6 +230,14 @@ pub fn read_sites(path: &Path) -> anyhow::Result<Vec<Site>> {
             path.display(),
             problems.len(),
             problems.join("\n  ")
+        );
+    }
+    if sites.len() > args::MAX_RANDOM_SITES {
+        bail!(
+            "{} lists {} sites, more than the {} a matrix may have (N x N pairs grow with the square)",
+            path.display(),
+            sites.len(),
+            args::MAX_RANDOM_SITES
         );
     }
     if sites.is_empty() {

@@ -1,5 +1,6 @@
 //! Subcommands of the `wasteroute` binary: each parses its arguments, calls the library, prints.
 
+pub mod args;
 pub mod bench;
 pub mod common;
 pub mod demo_map;

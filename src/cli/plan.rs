@@ -17,6 +17,8 @@ use wasteroute::plan::{self, Observer, PlanOptions, WeekPlan};
 use wasteroute::scenario::{self, Weekday};
 use wasteroute::solver::Progress;
 
+use super::args;
+
 /// Plan the week: read a scenario, route every working day, write the plan, maps and report.
 ///
 /// Reads the scenario (TOML + parks CSV; format in docs/scenario.md) and its road map, places
@@ -52,22 +54,22 @@ pub struct PlanArgs {
     #[arg(long = "add-parks", value_name = "CSV")]
     add_parks: Vec<PathBuf>,
     /// Search time per working day, seconds [default: the scenario's time_limit_s].
-    #[arg(long)]
+    #[arg(long, value_parser = args::seconds)]
     seconds: Option<f64>,
     /// Stop each day's search after this many iterations (with --threads, makes the plan reproducible).
-    #[arg(long)]
+    #[arg(long, value_parser = args::iterations)]
     iterations: Option<u64>,
     /// Seed of the search [default: the scenario's seed].
     #[arg(long)]
     seed: Option<u64>,
     /// Search threads, 0 = all cores [default: the scenario's threads].
-    #[arg(long)]
+    #[arg(long, value_parser = args::threads)]
     threads: Option<usize>,
     /// Write no maps (PNG/SVG): faster; report.html then has no maps.
     #[arg(long)]
     no_maps: bool,
     /// Resolution of the PNG maps (dots per inch on an A4 page).
-    #[arg(long, default_value_t = 150.0)]
+    #[arg(long, default_value_t = 150.0, value_parser = args::dpi)]
     dpi: f64,
     /// Exit with code 3 when some collections cannot be served.
     #[arg(long)]
@@ -144,10 +146,6 @@ pub fn run(args: PlanArgs) -> anyhow::Result<std::process::ExitCode> {
     }
     let mut opts = PlanOptions::from_scenario(&s);
     if let Some(sec) = args.seconds {
-        anyhow::ensure!(
-            sec > 0.0 && sec.is_finite(),
-            "--seconds must be a positive number, not {sec}"
-        );
         opts.time_limit = Duration::from_secs_f64(sec);
     }
     opts.max_iterations = args.iterations;

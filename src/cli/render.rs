@@ -37,7 +37,7 @@ pub struct RenderArgs {
     #[arg(long, conflicts_with = "map")]
     no_map: bool,
     /// Resolution of the PNG maps (dots per inch on an A4 page).
-    #[arg(long, default_value_t = 150.0, value_parser = parse_dpi)]
+    #[arg(long, default_value_t = 150.0, value_parser = super::args::dpi)]
     dpi: f64,
     /// Write no PNG maps.
     #[arg(long)]
@@ -47,17 +47,15 @@ pub struct RenderArgs {
     no_svg: bool,
 }
 
-fn parse_dpi(s: &str) -> Result<f64, String> {
-    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
-    if (36.0..=600.0).contains(&v) {
-        Ok(v)
-    } else {
-        Err(format!("{v} dpi is outside 36..600"))
-    }
-}
-
 pub fn run(args: RenderArgs) -> anyhow::Result<()> {
     let t0 = Instant::now();
+    if args.plan.is_dir() {
+        anyhow::bail!(
+            "the plan {} is a folder, not a file: pass the plan.json inside it ({})",
+            args.plan.display(),
+            args.plan.join("plan.json").display()
+        );
+    }
     let mut plan = output::read_plan(&args.plan)?;
     // Checked before the map is loaded and the maps drawn: a wrong --out fails at once.
     let mut inputs = vec![("the plan", args.plan.as_path())];

@@ -8,6 +8,9 @@ pub enum OsmError {
     #[error("map file {path} not found: check the path (maps are .osm.pbf extracts)")]
     NotFound { path: PathBuf },
 
+    #[error("map {path} is a folder, not a file: pass the .osm.pbf file")]
+    Folder { path: PathBuf },
+
     #[error("cannot read map file {path}: {source}")]
     Io {
         path: PathBuf,

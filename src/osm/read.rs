@@ -11,6 +11,8 @@
 //! segment is invented across the gap.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::time::Instant;
 
 use osmpbf::{BlobDecode, BlobReader, ByteOffset, PrimitiveBlock, RelMemberType};
@@ -87,10 +89,7 @@ pub fn load(path: impl AsRef<Path>, opts: &LoadOptions) -> Result<OsmData, OsmEr
         },
     })?;
     if meta.is_dir() {
-        return Err(OsmError::NotPbf {
-            path,
-            detail: "it is a directory".into(),
-        });
+        return Err(OsmError::Folder { path });
     }
     let mut stats = LoadStats {
         file_bytes: meta.len(),
@@ -283,11 +282,13 @@ where
     F: Fn(&PrimitiveBlock, u64) -> Result<T, String> + Sync,
 {
     let open_err = |e: osmpbf::Error| io_or(path, e);
+    // `offset`: where the blob starts in the file, known even when the blob cannot be read
+    // (a cut or damaged file), so the error can say where.
     let decode = |index: usize,
+                  offset: u64,
                   blob: Result<osmpbf::Blob, osmpbf::Error>|
      -> Result<Option<PassOut<T>>, OsmError> {
-        let blob = blob.map_err(|e| blob_error(path, index, None, &e.to_string()))?;
-        let offset = blob.offset().map_or(0, |o| o.0);
+        let blob = blob.map_err(|e| blob_error(path, index, offset, &e.to_string()))?;
         match blob.decode() {
             Ok(BlobDecode::OsmHeader(h)) => Ok(Some(PassOut::Header {
                 bbox: h
@@ -297,27 +298,42 @@ where
             })),
             Ok(BlobDecode::OsmData(block)) => f(&block, offset)
                 .map(|t| Some(PassOut::Data(t)))
-                .map_err(|d| blob_error(path, index, Some(offset), &d)),
+                .map_err(|d| blob_error(path, index, offset, &d)),
             Ok(BlobDecode::Unknown(_)) => Ok(None),
-            Err(e) => Err(blob_error(path, index, Some(offset), &e.to_string())),
+            Err(e) => Err(blob_error(path, index, offset, &e.to_string())),
         }
     };
     let results: Vec<Result<Option<PassOut<T>>, OsmError>> = match offsets {
         None => {
-            let reader = BlobReader::from_path(path).map_err(open_err)?;
-            reader
-                .enumerate()
-                .par_bridge()
-                .map(|(i, b)| decode(i, b))
-                .collect()
+            // osmpbf forgets the position once a blob fails to read; counting the bytes read
+            // keeps it, so every blob (also the one that fails) has its offset.
+            let file = std::fs::File::open(path).map_err(|source| OsmError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let pos = Arc::new(AtomicU64::new(0));
+            let mut reader = BlobReader::new(Counting {
+                inner: std::io::BufReader::new(file),
+                pos: pos.clone(),
+            });
+            // `par_bridge` pulls the blobs one at a time, in file order, so the count before a
+            // pull is where that blob starts.
+            std::iter::from_fn(move || {
+                let start = pos.load(AtomicOrdering::Relaxed);
+                reader.next().map(|b| (start, b))
+            })
+            .enumerate()
+            .par_bridge()
+            .map(|(i, (start, b))| decode(i, start, b))
+            .collect()
         }
         Some(offsets) => {
             let mut reader = BlobReader::seekable_from_path(path).map_err(open_err)?;
             let iter = offsets
                 .iter()
                 .enumerate()
-                .map(move |(i, &o)| (i, reader.blob_from_offset(ByteOffset(o))));
-            iter.par_bridge().map(|(i, b)| decode(i, b)).collect()
+                .map(move |(i, &o)| (i, o, reader.blob_from_offset(ByteOffset(o))));
+            iter.par_bridge().map(|(i, o, b)| decode(i, o, b)).collect()
         }
     };
     // Report the earliest failing blob, so the message does not depend on thread timing.
@@ -371,9 +387,9 @@ fn io_or(path: &Path, e: osmpbf::Error) -> OsmError {
 }
 
 /// The first blob failing means the file is not a PBF at all; a later one, that it is cut short
-/// or damaged.
-fn blob_error(path: &Path, index: usize, offset: Option<u64>, detail: &str) -> OsmError {
-    if index == 0 && offset.is_none_or(|o| o == 0) {
+/// or damaged (`offset`: where the failing blob starts).
+fn blob_error(path: &Path, index: usize, offset: u64, detail: &str) -> OsmError {
+    if index == 0 && offset == 0 {
         OsmError::NotPbf {
             path: path.to_path_buf(),
             detail: detail.to_string(),
@@ -381,9 +397,24 @@ fn blob_error(path: &Path, index: usize, offset: Option<u64>, detail: &str) -> O
     } else {
         OsmError::Corrupt {
             path: path.to_path_buf(),
-            offset: offset.unwrap_or(0),
+            offset,
             detail: format!("blob #{index}: {detail}"),
         }
+    }
+}
+
+/// A reader that counts the bytes read through it (shared, so the count can be read while the
+/// reader is owned by the blob iterator).
+struct Counting<R> {
+    inner: R,
+    pos: Arc<AtomicU64>,
+}
+
+impl<R: std::io::Read> std::io::Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.pos.fetch_add(n as u64, AtomicOrdering::Relaxed);
+        Ok(n)
     }
 }
 

@@ -29,9 +29,21 @@ pub enum ScenarioError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("the scenario {} is a folder, not a file: pass the scenario's .toml file", path.display())]
+    Folder { path: PathBuf },
+    #[error(
+        "the scenario file {} has {bytes} bytes, more than the {} MiB a scenario file may have: is it the right file?",
+        path.display(),
+        MAX_TOML_BYTES >> 20
+    )]
+    TooBig { path: PathBuf, bytes: u64 },
     #[error("{0}")]
     Invalid(Problems),
 }
+
+/// Largest scenario TOML read: 4 MiB. A scenario lists a few depots, facilities and vehicle
+/// types (the demo's is 3 KB); parks are in CSV files. Checked before the file is read.
+pub const MAX_TOML_BYTES: u64 = 4 << 20;
 
 /// Reads and validates a scenario file and the parks CSV files it names.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
@@ -43,10 +55,23 @@ pub fn load_with_parks(
     path: &Path,
     extra_park_files: &[PathBuf],
 ) -> Result<Scenario, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+    let read_err = |source| ScenarioError::Read {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let meta = std::fs::metadata(path).map_err(read_err)?;
+    if meta.is_dir() {
+        return Err(ScenarioError::Folder {
+            path: path.to_path_buf(),
+        });
+    }
+    if meta.len() > MAX_TOML_BYTES {
+        return Err(ScenarioError::TooBig {
+            path: path.to_path_buf(),
+            bytes: meta.len(),
+        });
+    }
+    let text = std::fs::read_to_string(path).map_err(read_err)?;
     let doc = toml_reader::Doc::new(path, &text);
     let part = read_toml::read(&doc);
     let mut problems = doc.problems.into_inner();
@@ -54,19 +79,22 @@ pub fn load_with_parks(
         return Err(ScenarioError::Invalid(problems));
     };
     if !part.map.as_os_str().is_empty() && !part.map.is_file() {
+        let what = if part.map.is_dir() {
+            "is a folder, not a file: name the .osm.pbf file in `map`"
+        } else {
+            "does not exist: check `map` (paths are relative to the scenario file)"
+        };
         problems.push(
             path,
             None,
             None,
-            format!(
-                "the map {} does not exist: check `map` (paths are relative to the scenario file)",
-                part.map.display()
-            ),
+            format!("the map {} {what}", part.map.display()),
         );
     }
+    let horizon = part.days_ok.then_some(&part.days[..]);
     let mut parks = Vec::new();
     for file in part.park_files.iter().chain(extra_park_files) {
-        parks.extend(read_parks::read(file, &part.days, &mut problems));
+        parks.extend(read_parks::read(file, horizon, &mut problems));
     }
     cross_check(path, &part, &parks, &mut problems);
     if !problems.is_empty() {
@@ -153,15 +181,19 @@ fn cross_check(
             }
         }
     }
+    // Streams of the items that could not be read count as present: their own problem is
+    // reported, a "no vehicle type collects it" on top would send the user the wrong way.
     let vehicle_streams: BTreeSet<&str> = part
         .vehicle_types
         .iter()
         .flat_map(|v| v.streams.iter().map(String::as_str))
+        .chain(part.unread_vehicle_streams.iter().map(String::as_str))
         .collect();
     let facility_streams: BTreeSet<&str> = part
         .facilities
         .iter()
         .flat_map(|f| f.streams.iter().map(String::as_str))
+        .chain(part.unread_facility_streams.iter().map(String::as_str))
         .collect();
     let mut reported = BTreeSet::new();
     for p in parks {

@@ -37,9 +37,19 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Every problem found while reading a scenario, in file order.
+/// Problems printed: past a hundred a user fixes the first ones and runs again; a longer list
+/// only hides the cause (often one mistake repeated on every row).
+pub const SHOWN: usize = 100;
+
+/// Problems kept in memory (enough to sort by file and line and show [`SHOWN`]); past this
+/// they are only counted, so a file of millions of bad rows costs no more than one of a
+/// thousand.
+const KEPT: usize = 1000;
+
+/// Every problem found while reading a scenario, in file order: the first ones kept, the rest
+/// counted (the second field).
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct Problems(pub Vec<Problem>);
+pub struct Problems(pub Vec<Problem>, usize);
 
 impl Problems {
     pub fn push(
@@ -49,6 +59,10 @@ impl Problems {
         column: Option<Column>,
         message: String,
     ) {
+        if self.0.len() >= KEPT {
+            self.1 += 1;
+            return;
+        }
         self.0.push(Problem {
             file: file.to_path_buf(),
             line,
@@ -61,8 +75,9 @@ impl Problems {
         self.0.is_empty()
     }
 
+    /// Every problem found, also those only counted.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.0.len() + self.1
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Problem> {
@@ -72,14 +87,22 @@ impl Problems {
 
 impl fmt::Display for Problems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.0.len();
+        let n = self.len();
         writeln!(
             f,
             "{n} problem{} in the scenario:",
             if n == 1 { "" } else { "s" }
         )?;
-        for p in &self.0 {
+        for p in self.0.iter().take(SHOWN) {
             writeln!(f, "  {p}")?;
+        }
+        if n > SHOWN {
+            let more = n - SHOWN;
+            writeln!(
+                f,
+                "  ... and {more} more problem{} (fix these and run again)",
+                if more == 1 { "" } else { "s" }
+            )?;
         }
         Ok(())
     }
@@ -150,5 +173,19 @@ mod tests {
         assert!(text.contains("s.toml:3:7: bad"), "{text}");
         assert!(text.contains("p.csv:2 (column lon): worse"), "{text}");
         assert!(text.starts_with("2 problems"), "{text}");
+    }
+
+    #[test]
+    fn lists_a_hundred_and_counts_the_rest() {
+        let mut p = Problems::default();
+        for i in 0..5000 {
+            p.push(Path::new("p.csv"), Some(i + 2), None, format!("bad {i}"));
+        }
+        assert_eq!(p.len(), 5000);
+        assert_eq!(p.0.len(), KEPT);
+        let text = p.to_string();
+        assert!(text.starts_with("5000 problems"), "{text}");
+        assert_eq!(text.lines().filter(|l| l.contains(": bad ")).count(), SHOWN);
+        assert!(text.contains("... and 4900 more problems"), "{text}");
     }
 }

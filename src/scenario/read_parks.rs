@@ -61,9 +61,45 @@ pub const COLUMNS: &[(&str, bool, &str)] = &[
     ),
 ];
 
-/// Reads one parks CSV, appending problems; returns the rows that are valid.
-pub fn read(file: &Path, horizon: &[Weekday], problems: &mut Problems) -> Vec<ParkStream> {
+/// Largest parks CSV read: 32 MiB. A row is ~200 bytes, so this is ~150,000 rows, far more
+/// parks than a week can be planned for; checked before reading, so a wrong file (a database
+/// dump, a log) is refused at once instead of taking minutes and gigabytes.
+pub const MAX_FILE_BYTES: u64 = 32 << 20;
+
+/// Most rows read from one parks CSV: a city's parks are hundreds; the solver plans a few
+/// thousand collections a day at most. Reading stops here with a problem that says so.
+pub const MAX_ROWS: usize = 50_000;
+
+/// Reads one parks CSV, appending problems; returns the rows that are valid. `horizon` is the
+/// scenario's working days, `None` when they could not be read (that problem is reported; the
+/// rows' days are then not checked against them).
+pub fn read(file: &Path, horizon: Option<&[Weekday]>, problems: &mut Problems) -> Vec<ParkStream> {
     let mut out = Vec::new();
+    match std::fs::metadata(file) {
+        Ok(m) if m.is_dir() => {
+            problems.push(
+                file,
+                None,
+                None,
+                "the parks file is a folder, not a file: name the .csv file".into(),
+            );
+            return out;
+        }
+        Ok(m) if m.len() > MAX_FILE_BYTES => {
+            problems.push(
+                file,
+                None,
+                None,
+                format!(
+                    "the parks file has {} bytes, more than the {} MiB a parks file may have: is it the right file?",
+                    m.len(),
+                    MAX_FILE_BYTES >> 20
+                ),
+            );
+            return out;
+        }
+        _ => {} // a missing file is reported by the reader below
+    }
     let mut reader = match csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_path(file)
@@ -130,7 +166,21 @@ pub fn read(file: &Path, horizon: &[Weekday], problems: &mut Problems) -> Vec<Pa
         return out;
     }
 
-    for record in reader.records() {
+    for (row, record) in reader.records().enumerate() {
+        if row == MAX_ROWS {
+            let line = record
+                .as_ref()
+                .ok()
+                .and_then(|r| r.position())
+                .map(|p| p.line() as usize);
+            problems.push(
+                file,
+                line,
+                None,
+                format!("more than {MAX_ROWS} rows: the rest of the file is not read (is it the right file?)"),
+            );
+            break;
+        }
         let record = match record {
             Ok(r) => r,
             Err(e) => {
@@ -201,14 +251,16 @@ pub fn read(file: &Path, horizon: &[Weekday], problems: &mut Problems) -> Vec<Pa
                 );
                 Vec::new()
             }
-            ("", Some(v)) => match spread(v, horizon) {
+            // The horizon could not be read: its problem is reported, nothing to spread over.
+            ("", Some(_)) if horizon.is_none() => Vec::new(),
+            ("", Some(v)) => match spread(v, horizon.unwrap_or_default()) {
                 Some(d) => d,
                 None => {
                     bad(
                         "visits_per_week",
                         format!(
                             "{v} visits do not fit in the {} working days of the scenario",
-                            horizon.len()
+                            horizon.map_or(0, |h| h.len())
                         ),
                     );
                     Vec::new()
@@ -227,7 +279,9 @@ pub fn read(file: &Path, horizon: &[Weekday], problems: &mut Problems) -> Vec<Pa
                             ),
                         );
                     }
-                    if let Some(off) = d.iter().find(|d| !horizon.contains(d)) {
+                    if let Some(horizon) = horizon
+                        && let Some(off) = d.iter().find(|d| !horizon.contains(d))
+                    {
                         bad(
                             "days",
                             format!(

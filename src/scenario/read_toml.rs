@@ -1,6 +1,6 @@
 //! The scenario TOML file -> depots, facilities, vehicle types, settings (parks come from CSV).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use toml::de::DeTable;
@@ -15,11 +15,19 @@ pub struct TomlPart {
     pub map: PathBuf,
     pub bbox: Option<[f64; 4]>,
     pub days: Vec<Weekday>,
+    /// False when `days` could not be read (already reported): checks of the parks' days
+    /// against it are then skipped, they would only repeat that one mistake on every row.
+    pub days_ok: bool,
     pub settings: Settings,
     pub park_files: Vec<PathBuf>,
     pub depots: Vec<Depot>,
     pub facilities: Vec<Facility>,
     pub vehicle_types: Vec<VehicleType>,
+    /// Streams of the vehicle types and facilities that were given but could not be read
+    /// (their problem is reported): cross-checks count them as present, so one bad field does
+    /// not also give "no vehicle type collects stream ..." for every park of the stream.
+    pub unread_vehicle_streams: BTreeSet<String>,
+    pub unread_facility_streams: BTreeSet<String>,
 }
 
 /// Reads the scenario TOML; every problem goes into `doc.problems`. Returns what could be read.
@@ -69,6 +77,7 @@ pub fn read(doc: &Doc<'_>) -> Option<TomlPart> {
             None
         }
     });
+    let mut days_ok = true;
     let days = match top.opt_str_list("days") {
         None => Weekday::ALL[..5].to_vec(),
         Some(list) => {
@@ -81,12 +90,19 @@ pub fn read(doc: &Doc<'_>) -> Option<TomlPart> {
                         "scenario: `days` is empty: list the working days, e.g. [\"Mon\", \"Tue\"]"
                             .into(),
                     );
+                    days_ok = false;
                     Vec::new()
                 }
                 Err(e) => {
-                    if let Some((_, v)) = list.first() {
+                    // Point at the item that is wrong, not the first of the list.
+                    let bad = list
+                        .iter()
+                        .find(|(s, _)| parse_days(s).is_err())
+                        .or(list.first());
+                    if let Some((_, v)) = bad {
                         top.bad_value("days", v, &e);
                     }
+                    days_ok = false;
                     Vec::new()
                 }
             }
@@ -100,14 +116,15 @@ pub fn read(doc: &Doc<'_>) -> Option<TomlPart> {
         .collect();
 
     let settings = read_settings(&top);
-    let depots = read_depots(&top);
+    let (depots, unread_depots) = read_depots(&top);
     let depot_ix: HashMap<&str, usize> = depots
         .iter()
         .enumerate()
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
-    let facilities = read_facilities(&top);
-    let vehicle_types = read_vehicle_types(&top, &depot_ix);
+    let (facilities, unread_facility_streams) = read_facilities(&top);
+    let (vehicle_types, unread_vehicle_streams) =
+        read_vehicle_types(&top, &depot_ix, &unread_depots);
     top.finish();
 
     Some(TomlPart {
@@ -115,11 +132,14 @@ pub fn read(doc: &Doc<'_>) -> Option<TomlPart> {
         map: map.unwrap_or_default(),
         bbox,
         days,
+        days_ok,
         settings,
         park_files,
         depots,
         facilities,
         vehicle_types,
+        unread_vehicle_streams,
+        unread_facility_streams,
     })
 }
 
@@ -139,7 +159,8 @@ fn read_settings(top: &Table<'_, '_, '_>) -> Settings {
         if let Some(x) = t.opt_num("time_limit_s", 0.1, 86400.0, "seconds of search per day") {
             s.time_limit_s = x;
         }
-        if let Some(x) = t.opt_num("threads", 0.0, 1024.0, "threads, 0 = all cores") {
+        // The same range as `plan --threads` (see cli/args.rs).
+        if let Some(x) = t.opt_num("threads", 0.0, 256.0, "threads, 0 = all cores") {
             s.threads = x as usize;
         }
         if let Some(x) = t.opt_num("max_snap_m", 1.0, 100_000.0, "metres") {
@@ -185,7 +206,9 @@ fn id_and_name(
     Some((id, name))
 }
 
-fn read_depots(top: &Table<'_, '_, '_>) -> Vec<Depot> {
+/// The depots that could be read, and the ids of those that could not (their problems are
+/// reported; a vehicle type naming one is not an error of its own).
+fn read_depots(top: &Table<'_, '_, '_>) -> (Vec<Depot>, BTreeSet<String>) {
     let mut seen = HashMap::new();
     let tables = top.table_array("depots");
     if tables.is_empty() {
@@ -195,15 +218,20 @@ fn read_depots(top: &Table<'_, '_, '_>) -> Vec<Depot> {
         );
     }
     let mut out = Vec::new();
+    let mut unread = BTreeSet::new();
     for t in tables {
         let idn = id_and_name(&t, &mut seen);
         let at = lonlat(&t);
         t.finish();
-        if let (Some((id, name)), Some(at)) = (idn, at) {
-            out.push(Depot { id, name, at });
+        match (idn, at) {
+            (Some((id, name)), Some(at)) => out.push(Depot { id, name, at }),
+            (Some((id, _)), None) => {
+                unread.insert(id);
+            }
+            _ => {}
         }
     }
-    out
+    (out, unread)
 }
 
 fn windows(t: &Table<'_, '_, '_>, key: &'static str) -> Option<Vec<Window>> {
@@ -232,7 +260,8 @@ fn streams(t: &Table<'_, '_, '_>) -> Vec<String> {
     out
 }
 
-fn read_facilities(top: &Table<'_, '_, '_>) -> Vec<Facility> {
+/// The facilities that could be read, and the streams of those that could not.
+fn read_facilities(top: &Table<'_, '_, '_>) -> (Vec<Facility>, BTreeSet<String>) {
     let mut seen = HashMap::new();
     let tables = top.table_array("facilities");
     if tables.is_empty() {
@@ -242,6 +271,7 @@ fn read_facilities(top: &Table<'_, '_, '_>) -> Vec<Facility> {
         );
     }
     let mut out = Vec::new();
+    let mut unread = BTreeSet::new();
     for t in tables {
         let idn = id_and_name(&t, &mut seen);
         let at = lonlat(&t);
@@ -255,7 +285,11 @@ fn read_facilities(top: &Table<'_, '_, '_>) -> Vec<Facility> {
             .unwrap_or(0.0);
         let intake = t.opt_num("daily_intake_t", 0.0, 1.0e9, "tonnes per day");
         t.finish();
-        if let (Some((id, name)), Some(at)) = (idn, at) {
+        let (Some((id, name)), Some(at)) = (idn, at) else {
+            unread.extend(streams);
+            continue;
+        };
+        {
             out.push(Facility {
                 id,
                 name,
@@ -268,13 +302,16 @@ fn read_facilities(top: &Table<'_, '_, '_>) -> Vec<Facility> {
             });
         }
     }
-    out
+    (out, unread)
 }
 
+/// The depot `key` names. A depot that was given but could not be read is not reported again
+/// (`None`, silently): its own problem is the cause.
 fn depot_ref(
     t: &Table<'_, '_, '_>,
     key: &'static str,
     depot_ix: &HashMap<&str, usize>,
+    unread: &BTreeSet<String>,
 ) -> Option<usize> {
     let (id, v) = if key == "depot" {
         t.req_str(key, "the id of the depot the trucks start from")?
@@ -283,6 +320,7 @@ fn depot_ref(
     };
     match depot_ix.get(id.as_str()) {
         Some(&i) => Some(i),
+        None if unread.contains(&id) => None,
         None => {
             let known: Vec<&str> = depot_ix.keys().copied().collect();
             t.bad_value(
@@ -299,10 +337,12 @@ fn depot_ref(
     }
 }
 
+/// The vehicle types that could be read, and the streams of those that could not.
 fn read_vehicle_types(
     top: &Table<'_, '_, '_>,
     depot_ix: &HashMap<&str, usize>,
-) -> Vec<VehicleType> {
+    unread_depots: &BTreeSet<String>,
+) -> (Vec<VehicleType>, BTreeSet<String>) {
     let mut seen = HashMap::new();
     let tables = top.table_array("vehicle_types");
     if tables.is_empty() {
@@ -312,11 +352,12 @@ fn read_vehicle_types(
         );
     }
     let mut out = Vec::new();
+    let mut unread = BTreeSet::new();
     for t in tables {
         let idn = id_and_name(&t, &mut seen);
         let count = t.req_num("count", 1.0, 10_000.0, "number of trucks of this type");
-        let start = depot_ref(&t, "depot", depot_ix);
-        let end = depot_ref(&t, "end_depot", depot_ix).or(start);
+        let start = depot_ref(&t, "depot", depot_ix, unread_depots);
+        let end = depot_ref(&t, "end_depot", depot_ix, unread_depots).or(start);
         let streams = streams(&t);
         let skills = t
             .opt_str_list("skills")
@@ -408,14 +449,12 @@ fn read_vehicle_types(
             );
         }
         t.finish();
-        if let (
-            Some((id, name)),
-            Some(count),
-            Some(start),
-            Some(end),
-            Some(capacity_t),
-            Some(shift),
-        ) = (idn, count, start, end, capacity_t, shift)
+        let (Some((id, name)), Some(count), Some(start), Some(end), Some(capacity_t), Some(shift)) =
+            (idn, count, start, end, capacity_t, shift)
+        else {
+            unread.extend(streams);
+            continue;
+        };
         {
             out.push(VehicleType {
                 id,
@@ -441,5 +480,5 @@ fn read_vehicle_types(
             });
         }
     }
-    out
+    (out, unread)
 }
