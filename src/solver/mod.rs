@@ -53,7 +53,7 @@ mod travel;
 use std::time::Instant;
 
 pub use check::{CheckError, CheckReport, check};
-pub use error::{InputProblem, SolverError};
+pub use error::{InputProblem, MAX_PARTS, SolverError, TooManyParts};
 pub use model::*;
 pub use search::{Algorithm, Params, Progress, SolveConfig};
 pub use solution::*;
@@ -149,6 +149,13 @@ pub fn solve_with(
             threads: config.threads.max(1),
         },
     })
+}
+
+/// Checks a problem as [`solve`] does before it searches (the problem itself, its travel
+/// matrices, how its jobs split into truckloads), without searching: a caller with several
+/// days to plan finds every day's input errors before the first day's search.
+pub fn validate(problem: &Problem, travel: &dyn TravelCosts) -> Result<(), SolverError> {
+    Inst::build_with(problem, travel, 0, false).map(|_| ())
 }
 
 /// Unload visits with nothing to unload (after jobs were taken off) go.

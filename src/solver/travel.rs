@@ -54,6 +54,7 @@ impl MatrixTravel {
                         from: (k / n) as u32,
                         to: (k % n) as u32,
                         value: v[k],
+                        places: String::new(),
                     });
                 }
             }
