@@ -314,3 +314,39 @@ fn after_ctrl_c_the_days_not_searched_say_stopped_by_the_user() {
     }
     assert!(p.days.iter().all(|d| d.routes.is_empty()));
 }
+
+#[test]
+fn a_solver_input_problem_names_the_truck_type_or_park_not_an_index() {
+    let dir = tempfile::tempdir().unwrap();
+    // The scenario reader does not compare the lunch window with the shift; the solver does.
+    let path = cixi_copy(dir.path(), |t| {
+        t.replacen(
+            "lunch_window = \"11:30-13:00\"",
+            "lunch_window = \"18:00-19:00\"",
+            1,
+        )
+    });
+    let s = scenario::load(&path).unwrap();
+    let osm = osm::load(&s.map, &LoadOptions::default()).unwrap();
+    let opts = PlanOptions {
+        time_limit: Duration::from_secs(60),
+        threads: 1,
+        ..PlanOptions::from_scenario(&s)
+    };
+    match plan::plan_week(&s, &osm, &opts, &Quiet) {
+        Err(PlanError::Input(problems)) => {
+            let text = problems.to_string();
+            assert_eq!(problems.len(), 1, "once, not once per day: {text}");
+            assert!(
+                text.contains("scenario.toml: truck type CMP-E: the lunch break must start in 18:00-19:00, outside the shift 07:30-17:30"),
+                "{text}"
+            );
+            assert!(
+                !text.contains("(#0)") && !text.contains("vehicle type '"),
+                "{text}"
+            );
+        }
+        Err(e) => panic!("expected an input error, got: {e}"),
+        Ok(_) => panic!("planned a lunch outside the shift"),
+    }
+}

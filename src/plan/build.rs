@@ -329,6 +329,7 @@ pub fn plan_week(
     // its trucks is reported once, with its days.
     let mut day_problems = Vec::with_capacity(scenario.days.len());
     let mut too_large: Vec<(usize, Vec<Weekday>, solver::TooManyParts)> = Vec::new();
+    let mut invalid = Problems::default();
     for &day in &scenario.days {
         let (problem, job_park) = day_problem(scenario, &sites, day, &profile_of_vt);
         if !problem.jobs.is_empty() {
@@ -343,10 +344,26 @@ pub fn plan_week(
                         }
                     }
                 }
+                Err(solver::SolverError::Invalid(list)) => {
+                    for item in list {
+                        let (file, line, column, message) =
+                            input_problem_in_words(scenario, &problem, &job_park, &item);
+                        // Once, not once per day.
+                        if !invalid
+                            .iter()
+                            .any(|p| p.file == file && p.line == line && p.message == message)
+                        {
+                            invalid.push(&file, line, column, message);
+                        }
+                    }
+                }
                 Err(source) => return Err(PlanError::Solver { day, source }),
             }
         }
         day_problems.push((day, problem, job_park));
+    }
+    if !invalid.is_empty() {
+        return Err(PlanError::Input(invalid));
     }
     if !too_large.is_empty() {
         // In the order of the parks files.
@@ -470,6 +487,63 @@ pub fn plan_week(
         warnings,
         stopped_early,
     })
+}
+
+/// A problem the solver found in a day's input, in the scenario's words: a park stream at
+/// its line in the parks file, a truck type or facility by its id in the scenario file.
+/// Returns (file, line, column, message).
+fn input_problem_in_words(
+    s: &Scenario,
+    problem: &solver::Problem,
+    job_park: &[usize],
+    item: &solver::InputProblem,
+) -> (std::path::PathBuf, Option<usize>, Option<Column>, String) {
+    let what = &item.what;
+    match item.subject {
+        solver::Subject::Job(j) if j.ix() < job_park.len() => {
+            let p = &s.parks[job_park[j.ix()]];
+            (
+                p.origin.file.clone(),
+                Some(p.origin.line),
+                None,
+                format!(
+                    "park {} ({}), stream {}: {what}",
+                    p.park_id, p.name, p.stream
+                ),
+            )
+        }
+        solver::Subject::VehicleType(v) if v.ix() < s.vehicle_types.len() => (
+            s.file.clone(),
+            None,
+            None,
+            format!("truck type {}: {what}", s.vehicle_types[v.ix()].id),
+        ),
+        solver::Subject::Facility(f) if f.ix() < s.facilities.len() => {
+            let fac = &s.facilities[f.ix()];
+            (
+                s.file.clone(),
+                None,
+                None,
+                format!("facility {} ({}): {what}", fac.id, fac.name),
+            )
+        }
+        solver::Subject::Stream(st) if st.ix() < problem.streams.len() => (
+            s.file.clone(),
+            None,
+            None,
+            format!("stream {}: {what}", problem.streams[st.ix()]),
+        ),
+        // The problem as a whole is built by this program, not written by the user.
+        _ => (
+            s.file.clone(),
+            None,
+            None,
+            format!(
+                "{}: {what} (the day's routing problem is built from the scenario: please report this with it)",
+                item.item
+            ),
+        ),
+    }
 }
 
 /// Tonnes or cubic metres for messages: up to three decimals, no trailing zeros.

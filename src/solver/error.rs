@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::model::{JobId, VehicleTypeId};
+use super::model::{FacilityId, JobId, StreamId, VehicleTypeId};
 
 /// One problem found while validating the input: which item, and what is wrong with it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -10,6 +10,20 @@ pub struct InputProblem {
     /// E.g. `job 'Park A' (#3)`, `vehicle type 'truck-8t' (#0)`, `matrix profile 0`.
     pub item: String,
     pub what: String,
+    /// The item as an index, for callers that name it in their own words (a park's line in
+    /// its file rather than the job's index).
+    pub subject: Subject,
+}
+
+/// What an [`InputProblem`] is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    Job(JobId),
+    VehicleType(VehicleTypeId),
+    Facility(FacilityId),
+    Stream(StreamId),
+    /// The problem as a whole (its dimensions, settings, matrices).
+    Problem,
 }
 
 impl fmt::Display for InputProblem {

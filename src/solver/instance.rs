@@ -488,6 +488,9 @@ impl Inst {
                     return Err(SolverError::Invalid(vec![super::error::InputProblem {
                         item: format!("facility '{}' (#{f})", fac.name),
                         what: format!("at most {MAXLIM} facilities may have a daily intake limit"),
+                        subject: super::error::Subject::Facility(super::model::FacilityId(
+                            f as u32,
+                        )),
                     }]));
                 }
                 fac_lim[f] = lim_cap.len() as u32;
