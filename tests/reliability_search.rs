@@ -221,6 +221,30 @@ fn the_stop_flag_ends_a_solve_promptly_whenever_it_is_set() {
 }
 
 #[test]
+fn without_clock_rules_split_and_the_local_search_end_at_the_time_limit_too() {
+    // No windows, shifts or time cost: the first solution is a giant tour cut by Split (with
+    // a landfill, a route may run to the end of the tour), then SWAP* and unload re-placement.
+    let (mut p, travel) = many_parts_day(40, MAX_PARTS as i64);
+    for j in &mut p.jobs {
+        j.time_windows.clear();
+    }
+    let v = &mut p.vehicle_types[0];
+    (v.shift_start_s, v.shift_end_s, v.cost_per_hour) = (None, None, 0.0);
+    for algorithm in [Algorithm::Ils, Algorithm::Hgs] {
+        let mut cfg = config(Duration::from_millis(500), None);
+        cfg.params.algorithm = algorithm;
+        let t = Instant::now();
+        let out = solve(&p, &travel, &cfg).unwrap();
+        let took = t.elapsed();
+        assert!(
+            took < Duration::from_secs(10),
+            "{algorithm:?}: took {took:?}"
+        );
+        sound(&p, &travel, &out.solution);
+    }
+}
+
+#[test]
 fn the_fewest_trucks_loop_ends_at_the_time_limit_too() {
     let (mut p, travel) = many_parts_day(40, MAX_PARTS as i64);
     p.settings.objective = Objective::FewestVehiclesFirst;
