@@ -374,3 +374,19 @@ fn a_solver_input_problem_names_the_truck_type_or_park_not_an_index() {
         Ok(_) => panic!("planned a lunch outside the shift"),
     }
 }
+
+#[test]
+fn a_huge_time_limit_does_not_overflow_the_clock() {
+    // `Instant + Duration::MAX` panics: the deadlines are computed with `checked_add`.
+    let (mut p, travel) = many_parts_day(4, 2);
+    for objective in [Objective::MinCost, Objective::FewestVehiclesFirst] {
+        p.settings.objective = objective;
+        for algorithm in [Algorithm::Ils, Algorithm::Hgs] {
+            let mut cfg = config(Duration::MAX, None);
+            cfg.max_iterations = Some(30);
+            cfg.params.algorithm = algorithm;
+            let out = solve(&p, &travel, &cfg).unwrap();
+            sound(&p, &travel, &out.solution);
+        }
+    }
+}

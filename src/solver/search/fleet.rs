@@ -54,7 +54,10 @@ pub(crate) fn minimise(
     // A slice of the budget: the time limit and the iteration limit, whichever are set, scaled.
     let slice = |share: f64| {
         let mut c = cfg.clone();
-        c.time_limit = cfg.time_limit.map(|t| t.mul_f64(share));
+        // `mul_f64` panics past `Duration::MAX` (a share of 1 of it rounds above).
+        c.time_limit = cfg
+            .time_limit
+            .map(|t| Duration::try_from_secs_f64(t.as_secs_f64() * share).unwrap_or(Duration::MAX));
         c.max_iterations = cfg
             .max_iterations
             .map(|n| ((n as f64 * share).round() as u64).max(1));
