@@ -111,6 +111,9 @@ fn nan_from_a_travel_trait_is_an_error() {
     p.jobs[1].location = LocationId(2);
     let msg = err_text(solve(&p, &NanTravel, &iterations(5, 1, 1)));
     assert!(msg.contains("from location 2 to 1"), "{msg}");
+    // And what is there, in the problem's words.
+    let places = format!("from job '{}' to job '{}'", p.jobs[1].name, p.jobs[0].name);
+    assert!(msg.contains(&places), "{msg}");
 }
 
 #[test]

@@ -28,6 +28,11 @@ pub enum PlanError {
     /// Sites that cannot be placed on the road network, each with its file and line.
     #[error("{0}")]
     Sites(Problems),
+    /// Problems of the scenario that show only once its days are put together (a collection
+    /// too large for every truck that may take it, a road distance that is not a number),
+    /// each with the file and line it comes from, found before any day is searched.
+    #[error("{0}")]
+    Input(Problems),
     #[error(transparent)]
     Network(#[from] NetworkError),
     #[error("day {day}: {source}")]
@@ -251,12 +256,54 @@ pub fn plan_week(
         })
         .collect();
     let coords = planar(&sites_out);
-    let travel = solver::MatrixTravel::new(n, profiles)
-        .map_err(|source| PlanError::Solver {
-            day: scenario.days[0],
-            source,
-        })?
-        .with_coordinates(coords);
+    let profile_trucks = |pr: usize| -> String {
+        scenario
+            .vehicle_types
+            .iter()
+            .zip(&profile_of_vt)
+            .filter(|(_, p)| **p == pr)
+            .map(|(v, _)| v.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let travel = match solver::MatrixTravel::new(n, profiles) {
+        Ok(t) => t.with_coordinates(coords),
+        Err(solver::SolverError::BadMatrixValue {
+            profile,
+            what,
+            from,
+            to,
+            value,
+            ..
+        }) => {
+            // The solver knows locations by index; the user knows the sites.
+            let (a, b) = (&sites[from as usize], &sites[to as usize]);
+            let mut problems = Problems::default();
+            problems.push(
+                &a.origin.0,
+                a.origin.1,
+                None,
+                format!(
+                    "the road {what} from {} {} ({}) to {} {} ({}) for trucks {} came out as {value}, not a number of {}: check the coordinates of both sites and the roads near them in the map; if they look right, please report this with the map",
+                    kind_word(a.site.kind),
+                    a.site.id,
+                    a.site.name,
+                    kind_word(b.site.kind),
+                    b.site.id,
+                    b.site.name,
+                    profile_trucks(profile as usize),
+                    if what == "distance" { "metres" } else { "seconds" }
+                ),
+            );
+            return Err(PlanError::Input(problems));
+        }
+        Err(source) => {
+            return Err(PlanError::Solver {
+                day: scenario.days[0],
+                source,
+            });
+        }
+    };
     // Unreachable pairs among the sites placed on each graph (unplaced ones are never used).
     let unreachable: usize = (0..graphs.len())
         .map(|g| {
@@ -277,15 +324,80 @@ pub fn plan_week(
         ),
     );
 
-    // One solve per working day.
+    // Every day's problem, checked before the first search: an error in Friday's collections
+    // must not wait for Monday to Thursday to be searched, and a park stream too large for
+    // its trucks is reported once, with its days.
+    let mut day_problems = Vec::with_capacity(scenario.days.len());
+    let mut too_large: Vec<(usize, Vec<Weekday>, solver::TooManyParts)> = Vec::new();
+    let mut invalid = Problems::default();
+    for &day in &scenario.days {
+        let (problem, job_park) = day_problem(scenario, &sites, day, &profile_of_vt);
+        if !problem.jobs.is_empty() {
+            match solver::validate(&problem, &travel) {
+                Ok(()) => {}
+                Err(solver::SolverError::TooManyParts(jobs)) => {
+                    for t in jobs {
+                        let k = job_park[t.job.ix()];
+                        match too_large.iter_mut().find(|e| e.0 == k) {
+                            Some(e) => e.1.push(day),
+                            None => too_large.push((k, vec![day], t)),
+                        }
+                    }
+                }
+                Err(solver::SolverError::Invalid(list)) => {
+                    for item in list {
+                        let (file, line, column, message) =
+                            input_problem_in_words(scenario, &problem, &job_park, &item);
+                        // Once, not once per day.
+                        if !invalid
+                            .iter()
+                            .any(|p| p.file == file && p.line == line && p.message == message)
+                        {
+                            invalid.push(&file, line, column, message);
+                        }
+                    }
+                }
+                Err(source) => return Err(PlanError::Solver { day, source }),
+            }
+        }
+        day_problems.push((day, problem, job_park));
+    }
+    if !invalid.is_empty() {
+        return Err(PlanError::Input(invalid));
+    }
+    if !too_large.is_empty() {
+        // In the order of the parks files.
+        too_large.sort_by_key(|e| e.0);
+        let mut problems = Problems::default();
+        for (k, on, t) in &too_large {
+            let p = &scenario.parks[*k];
+            problems.push(
+                &p.origin.file,
+                Some(p.origin.line),
+                Some(Column::Field(
+                    if t.dimension == 0 {
+                        "weekly_t"
+                    } else {
+                        "weekly_m3"
+                    }
+                    .into(),
+                )),
+                too_many_loads_message(scenario, p, on, t),
+            );
+        }
+        return Err(PlanError::Input(problems));
+    }
+
+    // One solve per working day. After Ctrl-C the days not yet searched are still solved,
+    // at once: the solver places nothing once stopped and lists each collection as not
+    // planned, stopped by the user (other reasons, a park no truck may serve, stay).
     let mut days = Vec::new();
     let mut splits = Vec::new();
     let mut stopped_early = false;
-    for &day in &scenario.days {
+    for (day, problem, job_park) in day_problems {
         let t = Instant::now();
         let name = format!("search {day}");
         observer.phase(&name);
-        let (problem, job_park) = day_problem(scenario, &sites, day, &profile_of_vt);
         if problem.jobs.is_empty() {
             days.push(DayPlan {
                 day,
@@ -331,7 +443,7 @@ pub fn plan_week(
             &format!(
                 "{} trucks, {:.1} km, cost {:.0}, {} unserved",
                 plan.routes.len(),
-                plan.routes.iter().map(Route::distance_km).sum::<f64>(),
+                plan.routes.iter().map(Route::distance_km).sum::<f64>() + 0.0,
                 out.solution.cost,
                 plan.unserved.len()
             ),
@@ -375,6 +487,106 @@ pub fn plan_week(
         warnings,
         stopped_early,
     })
+}
+
+/// A problem the solver found in a day's input, in the scenario's words: a park stream at
+/// its line in the parks file, a truck type or facility by its id in the scenario file.
+/// Returns (file, line, column, message).
+fn input_problem_in_words(
+    s: &Scenario,
+    problem: &solver::Problem,
+    job_park: &[usize],
+    item: &solver::InputProblem,
+) -> (std::path::PathBuf, Option<usize>, Option<Column>, String) {
+    let what = &item.what;
+    match item.subject {
+        solver::Subject::Job(j) if j.ix() < job_park.len() => {
+            let p = &s.parks[job_park[j.ix()]];
+            (
+                p.origin.file.clone(),
+                Some(p.origin.line),
+                None,
+                format!(
+                    "park {} ({}), stream {}: {what}",
+                    p.park_id, p.name, p.stream
+                ),
+            )
+        }
+        solver::Subject::VehicleType(v) if v.ix() < s.vehicle_types.len() => (
+            s.file.clone(),
+            None,
+            None,
+            format!("truck type {}: {what}", s.vehicle_types[v.ix()].id),
+        ),
+        solver::Subject::Facility(f) if f.ix() < s.facilities.len() => {
+            let fac = &s.facilities[f.ix()];
+            (
+                s.file.clone(),
+                None,
+                None,
+                format!("facility {} ({}): {what}", fac.id, fac.name),
+            )
+        }
+        solver::Subject::Stream(st) if st.ix() < problem.streams.len() => (
+            s.file.clone(),
+            None,
+            None,
+            format!("stream {}: {what}", problem.streams[st.ix()]),
+        ),
+        // The problem as a whole is built by this program, not written by the user.
+        _ => (
+            s.file.clone(),
+            None,
+            None,
+            format!(
+                "{}: {what} (the day's routing problem is built from the scenario: please report this with it)",
+                item.item
+            ),
+        ),
+    }
+}
+
+/// Tonnes or cubic metres for messages: up to three decimals, no trailing zeros.
+fn amount_text(x: f64, unit: &str) -> String {
+    let t = format!("{x:.3}");
+    let t = t.trim_end_matches('0').trim_end_matches('.');
+    format!("{t} {unit}")
+}
+
+/// A park stream whose visits need more loads than a collection may be split into, in the
+/// scenario's words (tonnes or m³, truck type ids, the fields to change).
+fn too_many_loads_message(
+    s: &Scenario,
+    p: &ParkStream,
+    days: &[Weekday],
+    t: &solver::TooManyParts,
+) -> String {
+    let vt = s.vehicle_types.get(t.vehicle_type.ix());
+    let truck = vt.map_or(t.vehicle_name.as_str(), |v| v.id.as_str());
+    // The solver's amounts are kg (dimension 0) and litres (dimension 1).
+    let (amount, room, field) = if t.dimension == 0 {
+        (
+            amount_text(t.amount as f64 / 1000.0, "t"),
+            amount_text(t.room as f64 / 1000.0, "t"),
+            "capacity_t",
+        )
+    } else {
+        (
+            amount_text(t.amount as f64 / 1000.0, "m³"),
+            amount_text(t.room as f64 / 1000.0, "m³"),
+            "capacity_m3",
+        )
+    };
+    let on: Vec<&str> = days.iter().map(|d| d.name()).collect();
+    format!(
+        "park {} ({}), stream {}: {amount} a visit ({}) needs {} loads of truck type {truck} ({room} a load), more than the {} a collection may be split into: give this stream a larger truck type ({field}), or collect it on more days so that each visit is smaller",
+        p.park_id,
+        p.name,
+        p.stream,
+        on.join(", "),
+        t.parts,
+        solver::MAX_PARTS
+    )
 }
 
 fn kind_word(k: SiteKind) -> &'static str {

@@ -8,8 +8,10 @@
 //! service and unload times up, window starts up, window ends and limits down), so that a plan
 //! the search finds feasible stays feasible in exact arithmetic, which the checker uses.
 
-use super::error::SolverError;
-use super::model::{JobId, LocationId, MAX_DIMS, Objective, Problem, ProfileId, TimeWindow};
+use super::error::{MAX_PARTS, SolverError, TooManyParts};
+use super::model::{
+    JobId, LocationId, MAX_DIMS, Objective, Problem, ProfileId, TimeWindow, VehicleTypeId,
+};
 use super::segment::{Ctx, FAC, START, T_OPEN, is_job};
 use super::solution::{SplitJob, Unassigned, UnassignedReason};
 use super::travel::TravelCosts;
@@ -131,6 +133,20 @@ fn scale_for(costs: &[f64]) -> f64 {
         s *= 10.0;
     }
     s
+}
+
+/// What is at location `l`, for messages: a job, a facility or a vehicle type's depot.
+fn place_name(p: &Problem, l: LocationId) -> String {
+    if let Some(j) = p.jobs.iter().find(|j| j.location == l) {
+        return format!("job '{}'", j.name);
+    }
+    if let Some(f) = p.facilities.iter().find(|f| f.location == l) {
+        return format!("facility '{}'", f.name);
+    }
+    match p.vehicle_types.iter().find(|v| v.start == l || v.end == l) {
+        Some(v) => format!("the depot of vehicle type '{}'", v.name),
+        None => format!("location {}", l.0),
+    }
 }
 
 /// `x / res` rounded up (durations, window starts), absorbing float noise.
@@ -256,6 +272,11 @@ impl Inst {
                                 from: la.0,
                                 to: lb.0,
                                 value: x,
+                                places: format!(
+                                    ", from {} to {}",
+                                    place_name(p, la),
+                                    place_name(p, lb)
+                                ),
                             });
                         }
                     }
@@ -467,6 +488,9 @@ impl Inst {
                     return Err(SolverError::Invalid(vec![super::error::InputProblem {
                         item: format!("facility '{}' (#{f})", fac.name),
                         what: format!("at most {MAXLIM} facilities may have a daily intake limit"),
+                        subject: super::error::Subject::Facility(super::model::FacilityId(
+                            f as u32,
+                        )),
                     }]));
                 }
                 fac_lim[f] = lim_cap.len() as u32;
@@ -479,6 +503,7 @@ impl Inst {
         let mut inst_jobs = JobsOut::default();
         let mut pre_unassigned = Vec::new();
         let mut splits = Vec::new();
+        let mut too_many: Vec<TooManyParts> = Vec::new();
         for (ji, j) in p.jobs.iter().enumerate() {
             let jid = JobId(ji as u32);
             let smask = 1u64 << j.stream.0;
@@ -528,11 +553,13 @@ impl Inst {
             let room = |v: &VType, d: usize| v.cap[d].min(v.daily[d]);
             let mut best_k = u64::MAX;
             let mut bad_dim = 0;
+            // The type that needs the fewest parts, and its dimension that needs the most.
+            let mut best_of = (0usize, 0usize);
             for (vi, v) in vts.iter().enumerate() {
                 if reachable & (1 << vi) == 0 {
                     continue;
                 }
-                let mut k = 1u64;
+                let (mut k, mut kd) = (1u64, 0usize);
                 for d in 0..nd {
                     if amt[d] > 0 {
                         if room(v, d) <= 0 {
@@ -540,15 +567,36 @@ impl Inst {
                             bad_dim = d;
                             break;
                         }
-                        k = k.max((amt[d] as u64).div_ceil(room(v, d) as u64));
+                        let kk = (amt[d] as u64).div_ceil(room(v, d) as u64);
+                        if kk > k {
+                            (k, kd) = (kk, d);
+                        }
                     }
                 }
-                best_k = best_k.min(k);
+                if k < best_k {
+                    best_k = k;
+                    best_of = (vi, kd);
+                }
             }
             if best_k == u64::MAX {
                 pre_unassigned.push(Unassigned {
                     job: jid,
                     reason: UnassignedReason::ExceedsCapacity { dimension: bad_dim },
+                });
+                continue;
+            }
+            if best_k > MAX_PARTS {
+                let (vi, d) = best_of;
+                too_many.push(TooManyParts {
+                    job: jid,
+                    job_name: j.name.clone(),
+                    parts: best_k,
+                    vehicle_type: VehicleTypeId(vi as u32),
+                    vehicle_name: p.vehicle_types[vi].name.clone(),
+                    dimension: d,
+                    amount: amt[d],
+                    room: room(&vts[vi], d),
+                    unit: p.dimensions[d].unit.clone(),
                 });
                 continue;
             }
@@ -584,6 +632,9 @@ impl Inst {
                     .origin
                     .push((ji as u32, part as u32 + 1, k as u32));
             }
+        }
+        if !too_many.is_empty() {
+            return Err(SolverError::TooManyParts(too_many));
         }
         let nf = p.facilities.len();
 
@@ -792,6 +843,10 @@ impl Inst {
         let nloc = self.nloc;
         let g = granular.min(nj.saturating_sub(1));
         let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); nj];
+        if g == 0 {
+            // No neighbours asked for (`validate`): skip the O(n^2) pass.
+            return neighbours;
+        }
         let dm = &self.dist[0];
         let tm = &self.dur[0];
         let v0 = &self.vts[0];

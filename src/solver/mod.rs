@@ -53,8 +53,9 @@ mod travel;
 use std::time::Instant;
 
 pub use check::{CheckError, CheckReport, check};
-pub use error::{InputProblem, SolverError};
+pub use error::{InputProblem, MAX_PARTS, SolverError, Subject, TooManyParts};
 pub use model::*;
+use search::Until;
 pub use search::{Algorithm, Params, Progress, SolveConfig};
 pub use solution::*;
 pub use travel::{MatrixTravel, ProfileMatrix, TravelCosts};
@@ -100,16 +101,58 @@ pub fn solve_with(
     let t0 = Instant::now();
     let mut inst = Inst::build(problem, travel, config.params.granular)?;
     let init = match initial {
-        Some(s) => Some(search::routes_from_initial(&inst, s).map_err(SolverError::BadInitial)?),
+        Some(s) => Some(
+            search::routes_from_initial(&inst, s, &Until::of(config, t0))
+                .map_err(SolverError::BadInitial)?,
+        ),
         None => None,
     };
     let (best, iterations) = if problem.settings.objective == Objective::FewestVehiclesFirst {
-        search::fleet::minimise(&mut inst, config, init, progress, &best_is_feasible)
+        // A plan that leaves jobs out (stopped in its construction) never counts as fewer
+        // trucks.
+        let complete_and_feasible = |inst: &Inst, routes: &[IRoute]| {
+            all_routed(inst, routes) && best_is_feasible(inst, routes)
+        };
+        search::fleet::minimise(&mut inst, config, init, progress, &complete_and_feasible)
     } else {
         search::search(&inst, config, init, progress)
     };
     let mut routes = best.routes;
     let mut unassigned = inst.pre_unassigned.clone();
+    // Jobs the search did not place before the deadline or Ctrl-C: not planned, and with them
+    // the other parts of their job (a split job is served whole or not at all).
+    let mut not_planned = unrouted_origins(&inst, &routes);
+    if !not_planned.is_empty() {
+        for r in &mut routes {
+            r.nodes.retain(|&c| {
+                !is_job(c)
+                    || not_planned
+                        .binary_search(&inst.job_origin[c as usize].0)
+                        .is_err()
+            });
+            drop_empty_trips(&mut r.nodes);
+        }
+        routes.retain(|r| r.nodes.iter().any(|&c| is_job(c)));
+    }
+    let reason = if config.stopped() {
+        UnassignedReason::Stopped
+    } else {
+        UnassignedReason::OutOfTime
+    };
+    unassigned.extend(not_planned.drain(..).map(|o| Unassigned {
+        job: JobId(o),
+        reason: reason.clone(),
+    }));
+    // The repair runs after the search's time is up: it gets the time limit once more, then
+    // takes the quick way (see `repair_by_removal`); Ctrl-C takes it at once.
+    let repair_until = Until {
+        deadline: config.time_limit.and_then(|t| {
+            t0.checked_add(t)
+                .map(|d| d.max(Instant::now()))
+                .and_then(|d| d.checked_add(t))
+        }),
+        stop: config.stop.clone(),
+    };
     let mut gone: Vec<u32> = Vec::new();
     // Taking off the other parts of a split job changes routes again (a new arc may have no
     // road, an intake may move): repeat until feasible; each round removes at least one job.
@@ -117,7 +160,7 @@ pub fn solve_with(
         let mut removed = if best_is_feasible(&inst, &routes) {
             Vec::new()
         } else {
-            search::repair_by_removal(&inst, &mut routes)
+            search::repair_by_removal(&inst, &mut routes, &repair_until)
         };
         removed.extend(repair_intake(&inst, &mut routes));
         if removed.is_empty() {
@@ -149,6 +192,38 @@ pub fn solve_with(
             threads: config.threads.max(1),
         },
     })
+}
+
+/// Every job is on a route.
+fn all_routed(inst: &Inst, routes: &[IRoute]) -> bool {
+    routes
+        .iter()
+        .map(|r| r.nodes.iter().filter(|&&c| is_job(c)).count())
+        .sum::<usize>()
+        == inst.nj
+}
+
+/// The original jobs with a part on no route, sorted.
+fn unrouted_origins(inst: &Inst, routes: &[IRoute]) -> Vec<u32> {
+    let mut seen = vec![false; inst.nj];
+    for r in routes {
+        for &c in r.nodes.iter().filter(|&&c| is_job(c)) {
+            seen[c as usize] = true;
+        }
+    }
+    let mut out: Vec<u32> = (0..inst.nj)
+        .filter(|&j| !seen[j])
+        .map(|j| inst.job_origin[j].0)
+        .collect();
+    out.dedup();
+    out
+}
+
+/// Checks a problem as [`solve`] does before it searches (the problem itself, its travel
+/// matrices, how its jobs split into truckloads), without searching: a caller with several
+/// days to plan finds every day's input errors before the first day's search.
+pub fn validate(problem: &Problem, travel: &dyn TravelCosts) -> Result<(), SolverError> {
+    Inst::build_with(problem, travel, 0, false).map(|_| ())
 }
 
 /// Unload visits with nothing to unload (after jobs were taken off) go.
@@ -526,10 +601,11 @@ fn to_solution(
         });
         used[r.vt] += 1;
     }
+    // `+ 0.0`: an empty sum of floats is -0.0, which a plan of no routes printed as "-0".
     Solution {
-        cost: out_routes.iter().map(|r| r.cost).sum(),
-        distance_m: out_routes.iter().map(|r| r.distance_m).sum(),
-        duration_s: out_routes.iter().map(|r| r.duration_s).sum(),
+        cost: out_routes.iter().map(|r| r.cost).sum::<f64>() + 0.0,
+        distance_m: out_routes.iter().map(|r| r.distance_m).sum::<f64>() + 0.0,
+        duration_s: out_routes.iter().map(|r| r.duration_s).sum::<f64>() + 0.0,
         vehicles_used: out_routes.len(),
         routes: out_routes,
         unassigned,

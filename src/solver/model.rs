@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{InputProblem, SolverError};
+use super::error::{InputProblem, SolverError, Subject};
 use super::travel::TravelCosts;
 
 /// The most capacity dimensions a problem may have (e.g. kg, litres and bins).
@@ -324,6 +324,16 @@ pub struct Problem {
     pub settings: Settings,
 }
 
+/// An input problem's item: what it is about, and its name in messages.
+#[derive(Clone)]
+struct Item(Subject, String);
+
+impl From<&str> for Item {
+    fn from(s: &str) -> Item {
+        Item(Subject::Problem, s.into())
+    }
+}
+
 fn bad_time(v: f64) -> bool {
     !v.is_finite() || v < 0.0
 }
@@ -386,7 +396,13 @@ impl Problem {
     /// found at once, each naming the item.
     pub fn validate(&self, travel: &dyn TravelCosts) -> Result<(), SolverError> {
         let mut errs: Vec<InputProblem> = Vec::new();
-        let mut err = |item: String, what: String| errs.push(InputProblem { item, what });
+        let mut err = |item: Item, what: String| {
+            errs.push(InputProblem {
+                item: item.1,
+                what,
+                subject: item.0,
+            })
+        };
         let nd = self.dimensions.len();
         let nloc = travel.num_locations();
         let nprof = travel.num_profiles();
@@ -437,7 +453,10 @@ impl Problem {
             );
         }
         for (i, j) in self.jobs.iter().enumerate() {
-            let item = format!("job '{}' (#{i})", j.name);
+            let item = Item(
+                Subject::Job(JobId(i as u32)),
+                format!("job '{}' (#{i})", j.name),
+            );
             if j.location.ix() >= nloc {
                 err(
                     item.clone(),
@@ -510,7 +529,10 @@ impl Problem {
             );
         }
         for (i, v) in self.vehicle_types.iter().enumerate() {
-            let item = format!("vehicle type '{}' (#{i})", v.name);
+            let item = Item(
+                Subject::VehicleType(VehicleTypeId(i as u32)),
+                format!("vehicle type '{}' (#{i})", v.name),
+            );
             for (what, l) in [("start", v.start), ("end", v.end)] {
                 if l.ix() >= nloc {
                     err(
@@ -673,7 +695,10 @@ impl Problem {
             );
         }
         for (i, f) in self.facilities.iter().enumerate() {
-            let item = format!("facility '{}' (#{i})", f.name);
+            let item = Item(
+                Subject::Facility(FacilityId(i as u32)),
+                format!("facility '{}' (#{i})", f.name),
+            );
             if f.location.ix() >= nloc {
                 err(
                     item.clone(),
@@ -721,7 +746,10 @@ impl Problem {
                     .any(|f| f.streams.iter().any(|s| s.ix() == si));
                 if !used.is_empty() && !accepted {
                     err(
-                        format!("stream '{name}' (#{si})"),
+                        Item(
+                            Subject::Stream(StreamId(si as u32)),
+                            format!("stream '{name}' (#{si})"),
+                        ),
                         format!(
                             "no facility accepts it, yet {} job(s) produce it (first: '{}'); add it to a facility's streams",
                             used.len(),

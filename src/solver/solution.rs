@@ -124,6 +124,11 @@ pub enum UnassignedReason {
     /// The fleet could not fit it (all trucks in use and full, or over their time, distance or
     /// stop limits, or the facilities' daily intake).
     FleetTooSmall,
+    /// Not planned: the search was stopped (Ctrl-C, the stop flag) before it placed it.
+    Stopped,
+    /// Not planned: the time limit ran out before the search placed it (a first construction
+    /// longer than the time limit).
+    OutOfTime,
 }
 
 impl std::fmt::Display for UnassignedReason {
@@ -147,6 +152,11 @@ impl std::fmt::Display for UnassignedReason {
             UnassignedReason::FleetTooSmall => write!(
                 f,
                 "the fleet has no room left for it (capacity, time, distance, stop or facility intake limits)"
+            ),
+            UnassignedReason::Stopped => write!(f, "not planned: stopped by the user"),
+            UnassignedReason::OutOfTime => write!(
+                f,
+                "not planned: the search's time limit ran out before it found a place for it; give the search more time"
             ),
         }
     }

@@ -45,6 +45,7 @@ impl MatrixTravel {
                     return Err(SolverError::Invalid(vec![super::error::InputProblem {
                         item: format!("matrix profile {p}"),
                         what: format!("{what} matrix has {} entries, expected {n} x {n}", v.len()),
+                        subject: super::error::Subject::Problem,
                     }]));
                 }
                 if let Some(k) = v.iter().position(|x| x.is_nan() || *x < 0.0) {
@@ -54,6 +55,7 @@ impl MatrixTravel {
                         from: (k / n) as u32,
                         to: (k % n) as u32,
                         value: v[k],
+                        places: String::new(),
                     });
                 }
             }

@@ -54,6 +54,8 @@ pub(crate) struct Budget {
     pub deadline: Option<Instant>,
     pub stops: Vec<Arc<AtomicBool>>,
     pub max_steps: Option<u64>,
+    /// The user's stop flag (Ctrl-C), also among `stops`.
+    pub user_stop: Option<Arc<AtomicBool>>,
 }
 
 impl Budget {
@@ -437,7 +439,7 @@ pub(crate) fn eliminate(
                 );
             }
             pool.push(v);
-            return partial(inst, e.routes, &pool);
+            return partial(inst, e.routes, &pool, budget);
         }
         steps += 1;
         let mut marks = vec![v];
@@ -466,7 +468,7 @@ pub(crate) fn eliminate(
                         if debug {
                             eprintln!("eject: {} jobs with no place at all", pool.len());
                         }
-                        return partial(inst, e.routes, &pool);
+                        return partial(inst, e.routes, &pool, budget);
                     }
                     continue;
                 }
@@ -509,9 +511,16 @@ pub(crate) fn eliminate(
 }
 
 /// `routes` with the jobs of `pool` at their cheapest places, lateness and overload priced
-/// one to one with cost.
-fn partial(inst: &Inst, mut routes: Vec<IRoute>, pool: &[u32]) -> Outcome {
-    insert_all_cheapest(inst, &mut routes, pool);
+/// one to one with cost; after Ctrl-C the rest stay out (the search that follows, stopped
+/// too, reports them as not planned). Not at the attempt's deadline, which is what usually
+/// ends the pool: the pool is one route's jobs, and the penalised search that follows has its
+/// own share of the time.
+fn partial(inst: &Inst, mut routes: Vec<IRoute>, pool: &[u32], budget: &Budget) -> Outcome {
+    let until = super::Until {
+        deadline: None,
+        stop: budget.user_stop.clone(),
+    };
+    insert_all_cheapest(inst, &mut routes, pool, &until);
     Outcome::Partial {
         routes,
         left: pool.len(),
@@ -533,6 +542,7 @@ pub(crate) mod tests {
             deadline: None,
             stops: Vec::new(),
             max_steps: Some(n),
+            user_stop: None,
         }
     }
 

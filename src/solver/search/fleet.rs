@@ -22,7 +22,7 @@ use crate::solver::segment::{Ctx, T_OPEN, is_job};
 use super::eject::{Outcome, eliminate};
 use super::individual::{IRoute, Indiv, route_seg};
 use super::split::insert_all_cheapest;
-use super::{Progress, SolveConfig, search};
+use super::{Progress, SolveConfig, Until, search};
 
 /// Share of the budget for the first solve, for all reduction attempts together, and for one
 /// attempt; the rest polishes the smallest feasible fleet. The first solve only needs a
@@ -46,13 +46,18 @@ pub(crate) fn minimise(
     feasible: &dyn Fn(&Inst, &[IRoute]) -> bool,
 ) -> (Indiv, u64) {
     let t0 = Instant::now();
+    // The whole run's deadline and Ctrl-C, for the work between the searches.
+    let run = Until::of(cfg, t0);
     let counts: Vec<u32> = inst.vts.iter().map(|v| v.count).collect();
     let user_stop = cfg.stop.clone();
     let stopped = || cfg.stopped();
     // A slice of the budget: the time limit and the iteration limit, whichever are set, scaled.
     let slice = |share: f64| {
         let mut c = cfg.clone();
-        c.time_limit = cfg.time_limit.map(|t| t.mul_f64(share));
+        // `mul_f64` panics past `Duration::MAX` (a share of 1 of it rounds above).
+        c.time_limit = cfg
+            .time_limit
+            .map(|t| Duration::try_from_secs_f64(t.as_secs_f64() * share).unwrap_or(Duration::MAX));
         c.max_iterations = cfg
             .max_iterations
             .map(|n| ((n as f64 * share).round() as u64).max(1));
@@ -164,10 +169,12 @@ pub(crate) fn minimise(
             // without its smallest routes.
             let start = match from_pool.take() {
                 Some(r) => r,
-                None => match without_small_routes(inst, &best.routes, &counts, fails, step) {
-                    Some(r) => r,
-                    None => break,
-                },
+                None => {
+                    match without_small_routes(inst, &best.routes, &counts, fails, step, &run) {
+                        Some(r) => r,
+                        None => break,
+                    }
+                }
             };
             let start_len = start.len();
             // Under a time limit an attempt ends as soon as it finds a feasible plan (the
@@ -270,9 +277,12 @@ fn eject_one(
     }
     stops.extend(c.stop.clone());
     let budget = super::eject::Budget {
-        deadline: c_slice.time_limit.map(|t| Instant::now() + t),
+        deadline: c_slice
+            .time_limit
+            .and_then(|t| Instant::now().checked_add(t)),
         stops,
         max_steps: c_slice.max_iterations,
+        user_stop: c.stop.clone(),
     };
     let inst: &Inst = inst;
     let results: Vec<Outcome> = victims
@@ -341,14 +351,16 @@ fn fewest_by_amount(inst: &Inst) -> usize {
 }
 
 /// `routes` without `n` routes with the fewest jobs (skipping the `skip` smallest), whose jobs go
-/// to their cheapest places in the others (penalties allowed); the trucks of each type limited
-/// to what the new routes use. `None` when too few routes are left.
+/// to their cheapest places in the others (penalties allowed; once `until` is over the rest
+/// stay out, for the search to put in); the trucks of each type limited to what the new
+/// routes use. `None` when too few routes are left.
 fn without_small_routes(
     inst: &mut Inst,
     routes: &[IRoute],
     counts: &[u32],
     skip: usize,
     n: usize,
+    until: &Until,
 ) -> Option<Vec<IRoute>> {
     if routes.len() <= n || n == 0 {
         return None;
@@ -372,7 +384,7 @@ fn without_small_routes(
         let m = rest.iter().filter(|r| r.vt == v).count() as u32;
         inst.vts[v].count = m.min(counts[v]);
     }
-    insert_all_cheapest(inst, &mut rest, &jobs);
+    insert_all_cheapest(inst, &mut rest, &jobs, until);
     Some(rest)
 }
 

@@ -25,7 +25,7 @@ use super::individual::Indiv;
 use super::local_search::LocalSearch;
 use super::perturb::Perturber;
 use super::split::Splitter;
-use super::{SearchResult, Shared, SolveConfig, initial_penalties};
+use super::{SearchResult, Shared, SolveConfig, Until, initial_penalties};
 
 /// What late acceptance needs of a solution to price it under any penalties.
 #[derive(Clone, Copy, Debug)]
@@ -135,19 +135,31 @@ impl<'a> Ils<'a> {
 
     /// A first solution: a random giant tour cut by Split, then a full local search, repeated
     /// with tenfold penalties while it stays infeasible (a few times at most).
-    fn initial(&mut self, warm: Option<&Indiv>) -> Indiv {
+    /// Every construction ends when `until` is over, with the jobs not yet placed left out.
+    fn initial(&mut self, warm: Option<&Indiv>, until: &Until) -> Indiv {
         let start = match warm {
-            Some(w) => w.clone(),
+            Some(w) if w.complete() => w.clone(),
+            // A warm start that leaves jobs out (a search stopped in its construction, or the
+            // fewest-trucks loop's start from one): the rest go in as in the construction.
+            Some(w) => {
+                let routes = self.perturber.construct_from(
+                    w.routes.clone(),
+                    &self.pen,
+                    &mut self.rng,
+                    until,
+                );
+                Indiv::new(self.inst, routes)
+            }
             // Under time windows a random giant tour cut by Split is a poor start (most cuts
             // late) and the fleet-limited Split is slow on 1,000 jobs: build greedily instead.
             None if self.inst.has_time => {
-                let routes = self.perturber.construct(&self.pen, &mut self.rng);
+                let routes = self.perturber.construct(&self.pen, &mut self.rng, until);
                 Indiv::new(self.inst, routes)
             }
             None => {
                 let mut tour: Vec<u32> = (0..self.inst.nj as u32).collect();
                 tour.shuffle(&mut self.rng);
-                Splitter::new().split(self.inst, &tour, &self.pen)
+                Splitter::new().split(self.inst, &tour, &self.pen, until)
             }
         };
         let mut cur = self.full_search(&start);
@@ -199,10 +211,11 @@ impl<'a> Ils<'a> {
                 iterations: 0,
             };
         }
-        let deadline = cfg.time_limit.map(|t| shared.start + t);
+        let until = Until::of(cfg, shared.start);
+        let deadline = until.deadline;
         self.ls.deadline = deadline;
         self.ls.stop = cfg.stop.clone();
-        let mut curr = self.initial(warm);
+        let mut curr = self.initial(warm, &until);
         self.consider(&curr);
         let init_score = Score::of(&curr);
         let hist_len = p.history.max(1);

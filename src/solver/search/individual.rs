@@ -129,11 +129,19 @@ impl Indiv {
         }
     }
 
+    /// Keeps every rule and serves every job (a search stopped during its first construction
+    /// leaves jobs out; such a plan is never taken as a best).
     pub fn feasible(&self) -> bool {
-        self.excess.iter().all(|&e| e == 0)
+        self.complete()
+            && self.excess.iter().all(|&e| e == 0)
             && self.time == 0
             && self.stream == 0
             && !self.unreachable
+    }
+
+    /// Every job is on a route.
+    pub fn complete(&self) -> bool {
+        self.tour.len() == self.succ.len()
     }
 
     pub fn load_feasible(&self) -> bool {

@@ -1998,6 +1998,10 @@ impl<'a> LocalSearch<'a> {
         let k = (self.counter as usize) % nr.max(1);
         order.rotate_left(k);
         for &r1 in &order {
+            // O(routes^2) pairs: past the deadline or on Ctrl-C, the pairs done are kept.
+            if self.expired() {
+                return any;
+            }
             let last_tested = self.routes[r1].tested_swap_star;
             self.routes[r1].tested_swap_star = self.counter;
             for r2 in 0..nr {
@@ -2216,6 +2220,10 @@ impl<'a> LocalSearch<'a> {
                 || (self.restrict && self.routes[r].modified <= self.loaded_at)
             {
                 continue;
+            }
+            // A dynamic programme per route: stop between routes when time is up.
+            if self.expired() {
+                return changed;
             }
             let vt = self.routes[r].vt;
             let jobs: Vec<u32> = self.routes[r]

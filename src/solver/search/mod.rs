@@ -137,6 +137,32 @@ impl Default for SolveConfig {
     }
 }
 
+/// When a phase of the search must end: at a deadline, or when the stop flag is set (Ctrl-C).
+/// Phases whose running time grows with the instance (constructions, Split, repairs) check it
+/// as they go and end with what they have.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Until {
+    pub deadline: Option<Instant>,
+    pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+}
+
+impl Until {
+    /// The configuration's time limit counted from `start`, and its stop flag.
+    pub fn of(cfg: &SolveConfig, start: Instant) -> Until {
+        Until {
+            deadline: cfg.time_limit.and_then(|t| start.checked_add(t)),
+            stop: cfg.stop.clone(),
+        }
+    }
+
+    pub fn over(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
+            || self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+}
+
 /// Progress of a running solve, passed to the callback a few times per second.
 #[derive(Clone, Debug)]
 pub struct Progress {
@@ -318,12 +344,14 @@ impl<'a> Hgs<'a> {
 
     /// No feasible solution found: local search on the least infeasible one with penalties
     /// growing tenfold until it becomes feasible (or clearly cannot).
-    fn last_resort_repair(&mut self) {
+    fn last_resort_repair(&mut self, deadline: Option<Instant>) {
         let Some(start) = self.best_infeasible.clone() else {
             return;
         };
-        // Past the time limit too: a plan that keeps every rule is worth a late answer.
-        self.ls.deadline = None;
+        // Past the time limit too: a plan that keeps every rule is worth a late answer, but
+        // not an endless one: up to the time limit once more (and never after Ctrl-C, the
+        // stop flag stays set on the local search).
+        self.ls.deadline = deadline;
         let mut p = self.pen;
         self.ls.set_penalties(p);
         self.ls.load(&start);
@@ -343,17 +371,32 @@ impl<'a> Hgs<'a> {
         }
     }
 
-    fn random_individual(&mut self) -> Indiv {
+    fn random_individual(&mut self, until: &Until) -> Indiv {
         // Under time windows a random giant tour cut by Split is a poor start and the
         // fleet-limited Split is slow on 2,000 jobs (Kim 2100_stop: a 10 s run took 20.7 s):
         // greedy insertion in random order instead, as the iterated local search starts.
         if let Some(p) = &mut self.perturber {
-            let routes = p.construct(&self.pen, &mut self.rng);
+            let routes = p.construct(&self.pen, &mut self.rng, until);
             return Indiv::new(self.inst, routes);
         }
         let mut tour: Vec<u32> = (0..self.inst.nj as u32).collect();
         tour.shuffle(&mut self.rng);
-        self.split.split(self.inst, &tour, &self.pen)
+        self.split.split(self.inst, &tour, &self.pen, until)
+    }
+
+    /// A warm start that leaves jobs out (see [`Ils`](ils::Ils)'s `initial`) gets them at
+    /// their cheapest places, until `until` is over.
+    fn completed(&mut self, ind: &Indiv, until: &Until) -> Indiv {
+        if ind.complete() {
+            return ind.clone();
+        }
+        if let Some(p) = &mut self.perturber {
+            let routes = p.construct_from(ind.routes.clone(), &self.pen, &mut self.rng, until);
+            return Indiv::new(self.inst, routes);
+        }
+        let mut routes = ind.routes.clone();
+        insert_missing(self.inst, &mut routes, &self.pen, until);
+        Indiv::new(self.inst, routes)
     }
 
     fn manage_penalties(&mut self) {
@@ -380,7 +423,7 @@ impl<'a> Hgs<'a> {
         self.pop.refresh(&self.pen, &self.cfg.params);
     }
 
-    fn crossover(&mut self) -> Indiv {
+    fn crossover(&mut self, until: &Until) -> Indiv {
         let n = self.inst.nj;
         let p1 = self.pop.tournament(&mut self.rng).tour.clone();
         let p2 = self.pop.tournament(&mut self.rng).tour.clone();
@@ -408,20 +451,23 @@ impl<'a> Hgs<'a> {
                 pos = (pos + 1) % n;
             }
         }
-        self.split.split(self.inst, &child, &self.pen)
+        self.split.split(self.inst, &child, &self.pen, until)
     }
 
     fn run(&mut self, shared: &Shared, initial: Option<&Indiv>) -> SearchResult {
         let cfg = self.cfg;
         let p = &cfg.params;
-        let deadline = cfg.time_limit.map(|t| shared.start + t);
+        let until = Until::of(cfg, shared.start);
+        let deadline = until.deadline;
         let stopped = || cfg.stopped();
         let out_of_time = |t: &Instant| deadline.is_some_and(|d| *t >= d) || stopped();
         let mut its: u64 = 0;
         let mut reported: u64 = 0;
         let mut stall: u64 = 0;
         let mut since_restart: u64 = 0;
-        let init_deadline = cfg.time_limit.map(|t| shared.start + t.mul_f64(0.1));
+        let init_deadline = cfg
+            .time_limit
+            .and_then(|t| shared.start.checked_add(t.mul_f64(0.1)));
         self.ls.deadline = deadline;
         self.ls.stop = cfg.stop.clone();
         if self.inst.nj == 0 {
@@ -433,7 +479,8 @@ impl<'a> Hgs<'a> {
             };
         }
         if let Some(ind) = initial {
-            let ed = self.educate(ind);
+            let ind = self.completed(ind, &until);
+            let ed = self.educate(&ind);
             self.consider(&ed);
             self.pop.add(ed, &self.pen, p);
         }
@@ -445,7 +492,7 @@ impl<'a> Hgs<'a> {
                 if cfg.max_iterations.is_some_and(|m| *its >= m) {
                     break;
                 }
-                let ind = h.random_individual();
+                let ind = h.random_individual(&until);
                 let ed = h.educate(&ind);
                 h.consider(&ed);
                 h.pop.add(ed, &h.pen, p);
@@ -464,7 +511,7 @@ impl<'a> Hgs<'a> {
             {
                 break;
             }
-            let child = self.crossover();
+            let child = self.crossover(&until);
             let ed = self.educate(&child);
             let improved = self.consider(&ed);
             self.pop.add(ed, &self.pen, p);
@@ -506,7 +553,11 @@ impl<'a> Hgs<'a> {
             }
         }
         if self.best.is_none() {
-            self.last_resort_repair();
+            let grace = match (deadline, cfg.time_limit) {
+                (Some(d), Some(t)) => d.max(Instant::now()).checked_add(t),
+                _ => None,
+            };
+            self.last_resort_repair(grace);
         }
         shared.report(
             cfg,
@@ -569,7 +620,14 @@ pub(crate) fn search(
             best = Some(b);
         }
         if let Some(b) = r.best_infeasible {
-            let key = |x: &Indiv| (x.excess.iter().sum::<i64>() + x.time + x.stream, x.base);
+            // A plan that serves every job first (one stopped in its construction may not).
+            let key = |x: &Indiv| {
+                (
+                    !x.complete(),
+                    x.excess.iter().sum::<i64>() + x.time + x.stream,
+                    x.base,
+                )
+            };
             if best_inf.as_ref().is_none_or(|x| key(&b) < key(x)) {
                 best_inf = Some(b);
             }
@@ -581,10 +639,12 @@ pub(crate) fn search(
     (ind, iterations)
 }
 
-/// Routes from a warm-start solution; jobs it does not serve are inserted where cheapest.
+/// Routes from a warm-start solution; jobs it does not serve are inserted where cheapest
+/// until `until` is over (the search puts in the rest).
 pub(crate) fn routes_from_initial(
     inst: &Inst,
     sol: &crate::solver::Solution,
+    until: &Until,
 ) -> Result<Vec<IRoute>, String> {
     use crate::solver::solution::StopKind;
     let mut by_origin = std::collections::HashMap::new();
@@ -635,15 +695,47 @@ pub(crate) fn routes_from_initial(
     let pen = initial_penalties(inst);
     for j in 0..inst.nj {
         if !seen[j] {
+            // O(solution size) each: a warm start that serves few of many jobs is a
+            // construction of its own.
+            if until.over() {
+                break;
+            }
             insert_cheapest(inst, &mut routes, &mut left, j as u32, &pen);
         }
     }
     Ok(routes)
 }
 
+/// Puts the jobs no route serves at their cheapest places (on a spare truck if one is left),
+/// until `until` is over.
+pub(crate) fn insert_missing(inst: &Inst, routes: &mut Vec<IRoute>, pen: &Pen, until: &Until) {
+    let mut seen = vec![false; inst.nj];
+    for r in routes.iter() {
+        for &c in r.nodes.iter().filter(|&&c| is_job(c)) {
+            seen[c as usize] = true;
+        }
+    }
+    let mut left: Vec<usize> = (0..inst.vts.len()).map(|v| inst.slots(v)).collect();
+    for r in routes.iter() {
+        left[r.vt] = left[r.vt].saturating_sub(1);
+    }
+    for j in 0..inst.nj {
+        if !seen[j] {
+            if until.over() {
+                return;
+            }
+            insert_cheapest(inst, routes, &mut left, j as u32, pen);
+        }
+    }
+}
+
 /// Makes an infeasible individual feasible by taking jobs off violating routes (they are
 /// reported unassigned: the fleet is too small). Returns the internal jobs removed.
-pub(crate) fn repair_by_removal(inst: &Inst, routes: &mut [IRoute]) -> Vec<u32> {
+///
+/// Choosing the job costs O(route length^2) per job taken off (minutes on routes of hundreds
+/// of trips); once `until` is over, a route still breaking a rule gives up its last jobs
+/// instead, one route evaluation each, until it keeps every rule.
+pub(crate) fn repair_by_removal(inst: &Inst, routes: &mut [IRoute], until: &Until) -> Vec<u32> {
     use crate::solver::segment::Ctx;
     let mut removed = Vec::new();
     let pen = Pen {
@@ -665,6 +757,12 @@ pub(crate) fn repair_by_removal(inst: &Inst, routes: &mut [IRoute]) -> Vec<u32> 
             let s = individual::route_seg(&ctx, r.vt, &r.nodes);
             if ctx.violations(r.vt, &s).feasible() || !r.nodes.iter().any(|&c| is_job(c)) {
                 break;
+            }
+            if until.over() {
+                if let Some(i) = r.nodes.iter().rposition(|&c| is_job(c)) {
+                    removed.push(r.nodes.remove(i));
+                }
+                continue;
             }
             // Remove the job whose removal reduces the violation most.
             let mut best: Option<(i64, usize)> = None;

@@ -17,6 +17,7 @@ use rand::{Rng, RngExt};
 use crate::solver::instance::{Inst, NONE};
 use crate::solver::segment::{BRK, Ctx, END, FAC, Pen, START, Seg, is_job};
 
+use super::Until;
 use super::individual::IRoute;
 use super::local_search::priced_route;
 use super::split::insert_cheapest;
@@ -250,17 +251,43 @@ impl<'a> Perturber<'a> {
     /// routes), and costs O(n x neighbours) segment concatenations plus one segment rebuild of
     /// the changed route per job (O(route length); the whole route per candidate with
     /// several-window nodes).
-    pub fn construct<R: Rng>(&mut self, pen: &Pen, rng: &mut R) -> Vec<IRoute> {
+    ///
+    /// It ends when `until` is over (checked before each job: one insertion prices whole
+    /// routes, and 8,000 parts of tiny trucks' loads took minutes), leaving the jobs not yet
+    /// inserted off the routes; the caller reports them as not planned.
+    pub fn construct<R: Rng>(&mut self, pen: &Pen, rng: &mut R, until: &Until) -> Vec<IRoute> {
+        self.construct_from(Vec::new(), pen, rng, until)
+    }
+
+    /// As [`Perturber::construct`], from `routes` that already serve some jobs (a search
+    /// stopped during an earlier construction): the others are inserted in random order.
+    pub fn construct_from<R: Rng>(
+        &mut self,
+        mut routes: Vec<IRoute>,
+        pen: &Pen,
+        rng: &mut R,
+        until: &Until,
+    ) -> Vec<IRoute> {
         let inst = self.inst;
-        let mut routes: Vec<IRoute> = Vec::new();
         self.route_of.iter_mut().for_each(|r| *r = NONE);
         self.segs.clear();
+        self.segs.resize_with(routes.len(), Segs::default);
         self.fresh.clear();
-        let mut order: Vec<u32> = (0..inst.nj as u32).collect();
-        order.shuffle(rng);
+        self.fresh.resize(routes.len(), false);
         let mut left: Vec<usize> = (0..inst.vts.len()).map(|v| inst.slots(v)).collect();
+        for r in 0..routes.len() {
+            self.index_route(&routes, r);
+            left[routes[r].vt] = left[routes[r].vt].saturating_sub(1);
+        }
+        let mut order: Vec<u32> = (0..inst.nj as u32)
+            .filter(|&u| self.route_of[u as usize] == NONE)
+            .collect();
+        order.shuffle(rng);
         let near = std::mem::take(&mut self.near);
         for &u in &order {
+            if until.over() {
+                break;
+            }
             self.insert(&mut routes, &near[u as usize], u, &mut left, pen, true);
         }
         self.near = near;

@@ -7,6 +7,7 @@
 use crate::solver::instance::{D, Inst, NONE};
 use crate::solver::segment::{Ctx, END, Pen, START, Seg, is_job};
 
+use super::Until;
 use super::individual::{IRoute, Indiv, route_seg};
 use super::local_search::best_break_nodes;
 use super::unload::place_unloads_with;
@@ -50,7 +51,10 @@ impl Splitter {
         }
     }
 
-    pub fn split(&mut self, inst: &Inst, tour: &[u32], pen: &Pen) -> Indiv {
+    /// The cut of `tour`. When `until` is over midway (with facilities a route may run to the
+    /// end of the tour: O(n^2)), the best cut of the part of the tour done so far is kept and
+    /// the rest of its jobs are left off the routes, for the caller to report as not planned.
+    pub fn split(&mut self, inst: &Inst, tour: &[u32], pen: &Pen, until: &Until) -> Indiv {
         let n = tour.len();
         let vt = reference_type(inst);
         let ctx = Ctx::new(inst, vt);
@@ -66,7 +70,14 @@ impl Splitter {
         self.pred.clear();
         self.pred.resize(n + 1, NONE);
         self.pot[0] = 0;
+        // `pot[i]` is final once the loop reaches `i`: stopped there, the tour up to the last
+        // reached position is cut and the rest left out.
+        let mut done = n;
         for i in 0..n {
+            if i % 64 == 0 && i > 0 && until.over() {
+                done = (0..=i).rev().find(|&k| self.pot[k] < inf).unwrap_or(0);
+                break;
+            }
             if self.pot[i] >= inf {
                 continue;
             }
@@ -91,15 +102,16 @@ impl Splitter {
             }
         }
         let mut cuts = Vec::new();
-        let mut j = n;
+        let mut j = done;
         while j > 0 {
             let i = self.pred[j] as usize;
             cuts.push((i, j));
             j = i;
         }
         let slots: usize = (0..inst.vts.len()).map(|v| inst.slots(v)).sum();
-        if cuts.len() > slots
-            && let Some(c) = self.split_limited(inst, tour, pen, slots)
+        if done == n
+            && cuts.len() > slots
+            && let Some(c) = self.split_limited(inst, tour, pen, slots, until)
         {
             cuts = c;
         }
@@ -114,13 +126,15 @@ impl Splitter {
         finish_routes(inst, routes, pen)
     }
 
-    /// Bellman split with at most `k` routes (O(k n L)).
+    /// Bellman split with at most `k` routes (O(k n L)); `None` also when `until` is over
+    /// first (the unlimited cut is kept).
     fn split_limited(
         &mut self,
         inst: &Inst,
         tour: &[u32],
         pen: &Pen,
         k: usize,
+        until: &Until,
     ) -> Option<Vec<(usize, usize)>> {
         let n = tour.len();
         let vt = reference_type(inst);
@@ -137,6 +151,9 @@ impl Splitter {
         let cap = inst.vts[vt].cap;
         for r in 0..k {
             for i in 0..n {
+                if i % 64 == 0 && until.over() {
+                    return None;
+                }
                 let base = self.potk[r * (n + 1) + i];
                 if base >= inf {
                     continue;
@@ -311,8 +328,14 @@ fn assign_types(inst: &Inst, mut routes: Vec<IRoute>, pen: &Pen) -> Vec<IRoute> 
 
 /// Puts `jobs` into `routes` at their cheapest places, lateness and overload priced one to one
 /// with cost, on no new truck: the start of a search that must repair them (the fewest-trucks
-/// loop's attempts, the ejection pool's leftovers).
-pub(crate) fn insert_all_cheapest(inst: &Inst, routes: &mut Vec<IRoute>, jobs: &[u32]) {
+/// loop's attempts, the ejection pool's leftovers). Once `until` is over the rest stay out
+/// (O(solution size) each); the search that starts from these routes puts them in.
+pub(crate) fn insert_all_cheapest(
+    inst: &Inst,
+    routes: &mut Vec<IRoute>,
+    jobs: &[u32],
+    until: &Until,
+) {
     let pen = Pen {
         load: [1.0; D],
         tw: 1.0,
@@ -320,6 +343,9 @@ pub(crate) fn insert_all_cheapest(inst: &Inst, routes: &mut Vec<IRoute>, jobs: &
     };
     let mut left = vec![0usize; inst.vts.len()];
     for &c in jobs {
+        if until.over() {
+            return;
+        }
         insert_cheapest(inst, routes, &mut left, c, &pen);
     }
 }
