@@ -530,6 +530,34 @@ fn huge_files_are_refused_before_they_are_read() {
 }
 
 #[test]
+fn too_many_rows_stop_the_reading_with_a_problem_that_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = demo_scenario(dir.path(), |t| t);
+    let mut csv = std::fs::read_to_string(demo("parks.csv")).unwrap();
+    let header_and_rows = csv.lines().count();
+    for i in 0..50_001 - (header_and_rows - 1) {
+        csv.push_str(&format!("X{i},Park {i},,121.25,30.17,general,1,,Mon,,,\n"));
+    }
+    std::fs::write(dir.path().join("parks.csv"), csv).unwrap();
+    let (code, _, err) = wasteroute_in(dir.path(), &["plan", s.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    let lines = problem_lines(&err);
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].contains("more than 50000 rows"), "{err}");
+
+    // The sites of a matrix: no more than a matrix may hold.
+    let mut sites = String::from("id,lon,lat\n");
+    for i in 0..10_001 {
+        sites.push_str(&format!("s{i},7.42,43.73\n"));
+    }
+    std::fs::write(dir.path().join("sites.csv"), sites).unwrap();
+    std::fs::write(dir.path().join("map.osm.pbf"), b"").unwrap();
+    let (code, _, err) = wasteroute_in(dir.path(), &["matrix", "map.osm.pbf", "sites.csv"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("10001 sites, more than the 10000"), "{err}");
+}
+
+#[test]
 fn a_folder_given_for_a_file_is_called_a_folder() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
