@@ -51,6 +51,7 @@
 
 pub mod bench;
 pub mod error;
+pub mod input;
 pub mod network;
 pub mod osm;
 pub mod output;

@@ -510,7 +510,7 @@ fn huge_files_are_refused_before_they_are_read() {
     let (code, _, err) = wasteroute_in(dir.path(), &["plan", s.to_str().unwrap()]);
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("more than the 32 MiB a parks file may have"),
+        err.contains("larger than the 32 MiB a parks file may have"),
         "{err}"
     );
     assert!(t.elapsed().as_secs() < 10, "took {:?}", t.elapsed());
@@ -666,4 +666,58 @@ fn every_shared_benchmark_instance_is_still_read() {
     kim::read_table(&table).unwrap_or_else(|e| panic!("{}: {e}", table.display()));
     cvrplib::read_bks(&dir.join("benchmarks/bks.csv")).unwrap();
     assert!(n >= 50, "only {n} instances found");
+}
+
+/// A device that never ends, given for any input file: refused within seconds, never read
+/// forever (the run used to hang, filling memory).
+#[test]
+fn an_endless_device_given_for_a_file_is_refused() {
+    let zero = Path::new("/dev/zero");
+    if !zero.exists() {
+        eprintln!("skipping: no /dev/zero on this system");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("map.osm.pbf"), b"").unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["plan", "/dev/zero"], "larger than the 4 MiB"),
+        (&["render", "/dev/zero", "--out", "o"], "not a regular file"),
+        (&["inspect", "/dev/zero"], "not a regular file"),
+        (&["matrix", "map.osm.pbf", "/dev/zero"], "larger than"),
+        (
+            &["bench", "cvrp", "/dev/zero", "--iterations", "1"],
+            "larger than the 256 MiB",
+        ),
+    ];
+    for (args, what) in cases {
+        let t = std::time::Instant::now();
+        let (code, _, err) = wasteroute_in(d, args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(
+            err.contains("/dev/zero") && err.contains(what),
+            "{args:?}: {err}"
+        );
+        assert!(
+            t.elapsed().as_secs() < 30,
+            "{args:?} took {:?}",
+            t.elapsed()
+        );
+    }
+    let s = demo_scenario(d, |t| {
+        t.replace("parks = [\"parks.csv\"]", "parks = [\"/dev/zero\"]")
+            .replace("map = \"cixi-demo.osm.pbf\"", "map = \"/dev/zero\"")
+    });
+    let (code, _, err) = wasteroute_in(d, &["plan", s.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    let lines = problem_lines(&err);
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(
+        err.contains("the map /dev/zero is not a regular file"),
+        "{err}"
+    );
+    assert!(
+        err.contains("larger than the 32 MiB a parks file may have"),
+        "{err}"
+    );
 }

@@ -91,6 +91,13 @@ pub fn load(path: impl AsRef<Path>, opts: &LoadOptions) -> Result<OsmData, OsmEr
     if meta.is_dir() {
         return Err(OsmError::Folder { path });
     }
+    // A device or a pipe cannot be read twice or at an offset, and may never end.
+    if !meta.is_file() {
+        return Err(OsmError::NotPbf {
+            path,
+            detail: "not a regular file (a device or a pipe?)".into(),
+        });
+    }
     let mut stats = LoadStats {
         file_bytes: meta.len(),
         ..LoadStats::default()
