@@ -5,6 +5,28 @@
 use std::io::Read;
 use std::path::Path;
 
+/// Problems of one input an error message lists; the rest are counted ("... and N more
+/// problems"). Past a hundred a user fixes the first ones and runs again: a longer list only
+/// hides the cause (often one mistake repeated on every row) and can be millions of lines.
+pub const MAX_LISTED: usize = 100;
+
+/// `items` one per line after `indent`, at most [`MAX_LISTED`] of them, then how many more.
+pub fn listed<T: std::fmt::Display>(items: &[T], indent: &str) -> String {
+    let mut out: Vec<String> = items
+        .iter()
+        .take(MAX_LISTED)
+        .map(|p| format!("{indent}{p}"))
+        .collect();
+    if items.len() > MAX_LISTED {
+        let more = items.len() - MAX_LISTED;
+        out.push(format!(
+            "{indent}... and {more} more problem{}",
+            if more == 1 { "" } else { "s" }
+        ));
+    }
+    out.join("\n")
+}
+
 /// Why a file was not read.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
@@ -44,6 +66,15 @@ pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_at_most_a_hundred() {
+        let items: Vec<usize> = (0..250).collect();
+        let text = listed(&items, "  ");
+        assert_eq!(text.lines().count(), MAX_LISTED + 1);
+        assert!(text.ends_with("  ... and 150 more problems"), "{text}");
+        assert_eq!(listed(&[1, 2], "- "), "- 1\n- 2");
+    }
 
     #[test]
     fn refuses_folders_large_files_and_endless_devices() {

@@ -12,7 +12,7 @@
 //! and must be committed: `replays_every_corpus_file` reads every file of the corpus, those
 //! included, on every run.
 //!
-//! Cases per reader: `WASTEROUTE_FUZZ_CASES` (default 2000: the whole file runs in about 15 s
+//! Cases per reader: `WASTEROUTE_FUZZ_CASES` (default 2000: the whole file runs in 5 to 20 s
 //! in release on 2 cores). A long local run: `WASTEROUTE_FUZZ_CASES=20000 cargo test
 //! --release --test fuzz_inputs`.
 

@@ -494,6 +494,31 @@ fn a_hundred_problems_are_listed_and_the_rest_counted() {
         .count();
     assert_eq!(listed, 100, "{err}");
     assert!(err.contains("... and 50 more problems"), "{err}");
+
+    // The sites file of a matrix lists its bad rows the same way.
+    let mut sites = String::from("id,lon,lat\n");
+    for i in 0..150 {
+        sites.push_str(&format!("s{i},east,43.73\n"));
+    }
+    std::fs::write(dir.path().join("sites.csv"), sites).unwrap();
+    std::fs::write(dir.path().join("map.osm.pbf"), b"").unwrap();
+    let (code, _, err) = wasteroute_in(dir.path(), &["matrix", "map.osm.pbf", "sites.csv"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("has 150 bad row(s)"), "{err}");
+    assert_eq!(err.matches("is not a number").count(), 100, "{err}");
+    assert!(err.contains("... and 50 more problems"), "{err}");
+
+    // A scenario naming more parks files than are read says so (and reads no more).
+    let list = vec!["\"parks.csv\""; 101].join(", ");
+    let s = demo_scenario(dir.path(), |t| {
+        t.replace("parks = [\"parks.csv\"]", &format!("parks = [{list}]"))
+    });
+    let (code, _, err) = wasteroute_in(dir.path(), &["plan", s.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("101 parks files: at most 100 are read"),
+        "{err}"
+    );
 }
 
 #[test]

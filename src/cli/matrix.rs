@@ -225,10 +225,10 @@ pub fn read_sites(path: &Path) -> anyhow::Result<Vec<Site>> {
     }
     if !problems.is_empty() {
         bail!(
-            "{} has {} bad row(s):\n  {}",
+            "{} has {} bad row(s):\n{}",
             path.display(),
             problems.len(),
-            problems.join("\n  ")
+            wasteroute::input::listed(&problems, "  ")
         );
     }
     if sites.len() > args::MAX_RANDOM_SITES {

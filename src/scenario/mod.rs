@@ -102,8 +102,21 @@ pub fn load_with_parks(
         );
     }
     let horizon = part.days_ok.then_some(&part.days[..]);
+    let files: Vec<&PathBuf> = part.park_files.iter().chain(extra_park_files).collect();
+    if files.len() > read_parks::MAX_FILES {
+        problems.push(
+            path,
+            None,
+            None,
+            format!(
+                "{} parks files: at most {} are read: merge them into fewer files",
+                files.len(),
+                read_parks::MAX_FILES
+            ),
+        );
+    }
     let mut parks = Vec::new();
-    for file in part.park_files.iter().chain(extra_park_files) {
+    for file in files.into_iter().take(read_parks::MAX_FILES) {
         parks.extend(read_parks::read(file, horizon, &mut problems));
     }
     cross_check(path, &part, &parks, &mut problems);

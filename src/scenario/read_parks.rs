@@ -72,6 +72,11 @@ pub const MAX_FILE_BYTES: u64 = 32 << 20;
 /// thousand collections a day at most. Reading stops here with a problem that says so.
 pub const MAX_ROWS: usize = 50_000;
 
+/// Most parks files one scenario reads (the TOML's and `--add-parks` together): a city keeps
+/// its parks in one or a few; a list of thousands (or one file named thousands of times) would
+/// read gigabytes.
+pub const MAX_FILES: usize = 100;
+
 /// Reads one parks CSV, appending problems; returns the rows that are valid. `horizon` is the
 /// scenario's working days, `None` when they could not be read (that problem is reported; the
 /// rows' days are then not checked against them).
