@@ -185,6 +185,25 @@ fn scenario_numbers_that_reached_the_same_panics_are_errors_with_line() {
     assert_eq!(problem_lines(&err).len(), 2, "{err}");
 }
 
+#[test]
+fn a_number_too_large_in_the_bbox_is_reported_not_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = demo_scenario(dir.path(), |t| {
+        t.replace(
+            "days = [",
+            "bbox = [121.0, 30.0, 99999999999999999999, 30.4]\ndays = [",
+        )
+    });
+    let (code, _, err) = wasteroute_in(dir.path(), &["plan", s.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    let lines = problem_lines(&err);
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].contains("scenario.toml:8:") && lines[0].contains("`bbox = 99999999999999999999`"),
+        "{err}"
+    );
+}
+
 const CVRP: &str = "NAME : t
 TYPE : CVRP
 DIMENSION : 4
