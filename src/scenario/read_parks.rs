@@ -243,17 +243,14 @@ pub fn read(file: &Path, horizon: Option<&[Weekday]>, problems: &mut Problems) -
                 );
                 Vec::new()
             }
-            // The horizon could not be read: its problem is reported, nothing to spread over.
-            ("", Some(_)) if horizon.is_none() => Vec::new(),
-            ("", Some(v)) => match spread(v, horizon.unwrap_or_default()) {
-                Some(d) => d,
-                None => {
+            ("", Some(v)) => match horizon.map(|h| (h.len(), spread(v, h))) {
+                // The horizon could not be read: its problem is reported, nothing to spread over.
+                None => Vec::new(),
+                Some((_, Some(d))) => d,
+                Some((len, None)) => {
                     bad(
                         "visits_per_week",
-                        format!(
-                            "{v} visits do not fit in the {} working days of the scenario",
-                            horizon.map_or(0, |h| h.len())
-                        ),
+                        format!("{v} visits do not fit in the {len} working days of the scenario"),
                     );
                     Vec::new()
                 }
