@@ -606,6 +606,90 @@ fn writes_the_pbf_seed() {
     )
     .unwrap();
     w.finish().unwrap();
+    // The same map with uncompressed blobs: byte mutations of it reach the protobuf structure
+    // and the reader's own code instead of failing at decompression.
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(
+        corpus_dir("pbf").join("streets-raw.osm.pbf"),
+        uncompressed(&bytes),
+    )
+    .unwrap();
+}
+
+/// A protobuf varint at `*i`.
+fn read_varint(b: &[u8], i: &mut usize) -> u64 {
+    let mut v = 0u64;
+    let mut shift = 0;
+    loop {
+        let byte = b[*i];
+        *i += 1;
+        v |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            return v;
+        }
+        shift += 7;
+    }
+}
+
+fn write_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// The fields of a protobuf message: (field number, varint value or bytes).
+fn fields(b: &[u8]) -> Vec<(u64, u64, &[u8])> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let key = read_varint(b, &mut i);
+        match key & 7 {
+            0 => out.push((key >> 3, read_varint(b, &mut i), &b[0..0])),
+            2 => {
+                let len = read_varint(b, &mut i) as usize;
+                out.push((key >> 3, 0, &b[i..i + len]));
+                i += len;
+            }
+            other => panic!("wire type {other} not written by PbfWriter"),
+        }
+    }
+    out
+}
+
+/// A PBF written by `PbfWriter` (zlib blobs) rewritten with raw blobs (`Blob.raw`, field 1).
+fn uncompressed(pbf: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 4 <= pbf.len() {
+        let hlen = u32::from_be_bytes([pbf[i], pbf[i + 1], pbf[i + 2], pbf[i + 3]]) as usize;
+        i += 4;
+        let header = fields(&pbf[i..i + hlen]);
+        i += hlen;
+        let kind = header.iter().find(|f| f.0 == 1).unwrap().2;
+        let datasize = header.iter().find(|f| f.0 == 3).unwrap().1 as usize;
+        let blob = fields(&pbf[i..i + datasize]);
+        i += datasize;
+        let zlib = blob.iter().find(|f| f.0 == 3).unwrap().2;
+        let mut raw = Vec::new();
+        flate2::read::ZlibDecoder::new(zlib)
+            .read_to_end(&mut raw)
+            .unwrap();
+        let mut new_blob = vec![0x0a];
+        write_varint(&mut new_blob, raw.len() as u64);
+        new_blob.extend_from_slice(&raw);
+        let mut new_header = vec![0x0a];
+        write_varint(&mut new_header, kind.len() as u64);
+        new_header.extend_from_slice(kind);
+        new_header.push(0x18);
+        write_varint(&mut new_header, new_blob.len() as u64);
+        out.extend_from_slice(&(new_header.len() as u32).to_be_bytes());
+        out.extend_from_slice(&new_header);
+        out.extend_from_slice(&new_blob);
+    }
+    out
 }
 
 /// One element of a generated map, in file order.
