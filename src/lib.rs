@@ -52,6 +52,7 @@
 pub mod bench;
 pub mod error;
 pub mod files;
+pub mod input;
 pub mod network;
 pub mod osm;
 pub mod output;

@@ -185,6 +185,25 @@ fn scenario_numbers_that_reached_the_same_panics_are_errors_with_line() {
     assert_eq!(problem_lines(&err).len(), 2, "{err}");
 }
 
+#[test]
+fn a_number_too_large_in_the_bbox_is_reported_not_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = demo_scenario(dir.path(), |t| {
+        t.replace(
+            "days = [",
+            "bbox = [121.0, 30.0, 99999999999999999999, 30.4]\ndays = [",
+        )
+    });
+    let (code, _, err) = wasteroute_in(dir.path(), &["plan", s.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    let lines = problem_lines(&err);
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].contains("scenario.toml:8:") && lines[0].contains("`bbox = 99999999999999999999`"),
+        "{err}"
+    );
+}
+
 const CVRP: &str = "NAME : t
 TYPE : CVRP
 DIMENSION : 4
@@ -494,6 +513,31 @@ fn a_hundred_problems_are_listed_and_the_rest_counted() {
         .count();
     assert_eq!(listed, 100, "{err}");
     assert!(err.contains("... and 50 more problems"), "{err}");
+
+    // The sites file of a matrix lists its bad rows the same way.
+    let mut sites = String::from("id,lon,lat\n");
+    for i in 0..150 {
+        sites.push_str(&format!("s{i},east,43.73\n"));
+    }
+    std::fs::write(dir.path().join("sites.csv"), sites).unwrap();
+    std::fs::write(dir.path().join("map.osm.pbf"), b"").unwrap();
+    let (code, _, err) = wasteroute_in(dir.path(), &["matrix", "map.osm.pbf", "sites.csv"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("has 150 bad row(s)"), "{err}");
+    assert_eq!(err.matches("is not a number").count(), 100, "{err}");
+    assert!(err.contains("... and 50 more problems"), "{err}");
+
+    // A scenario naming more parks files than are read says so (and reads no more).
+    let list = vec!["\"parks.csv\""; 101].join(", ");
+    let s = demo_scenario(dir.path(), |t| {
+        t.replace("parks = [\"parks.csv\"]", &format!("parks = [{list}]"))
+    });
+    let (code, _, err) = wasteroute_in(dir.path(), &["plan", s.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("101 parks files: at most 100 are read"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -510,7 +554,7 @@ fn huge_files_are_refused_before_they_are_read() {
     let (code, _, err) = wasteroute_in(dir.path(), &["plan", s.to_str().unwrap()]);
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("more than the 32 MiB a parks file may have"),
+        err.contains("larger than the 32 MiB a parks file may have"),
         "{err}"
     );
     assert!(t.elapsed().as_secs() < 10, "took {:?}", t.elapsed());
@@ -527,6 +571,34 @@ fn huge_files_are_refused_before_they_are_read() {
     let (code, _, err) = wasteroute_in(dir.path(), &["plan", "huge.toml"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("huge.toml") && err.contains("4 MiB"), "{err}");
+}
+
+#[test]
+fn too_many_rows_stop_the_reading_with_a_problem_that_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = demo_scenario(dir.path(), |t| t);
+    let mut csv = std::fs::read_to_string(demo("parks.csv")).unwrap();
+    let header_and_rows = csv.lines().count();
+    for i in 0..50_001 - (header_and_rows - 1) {
+        csv.push_str(&format!("X{i},Park {i},,121.25,30.17,general,1,,Mon,,,\n"));
+    }
+    std::fs::write(dir.path().join("parks.csv"), csv).unwrap();
+    let (code, _, err) = wasteroute_in(dir.path(), &["plan", s.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    let lines = problem_lines(&err);
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].contains("more than 50000 rows"), "{err}");
+
+    // The sites of a matrix: no more than a matrix may hold.
+    let mut sites = String::from("id,lon,lat\n");
+    for i in 0..10_001 {
+        sites.push_str(&format!("s{i},7.42,43.73\n"));
+    }
+    std::fs::write(dir.path().join("sites.csv"), sites).unwrap();
+    std::fs::write(dir.path().join("map.osm.pbf"), b"").unwrap();
+    let (code, _, err) = wasteroute_in(dir.path(), &["matrix", "map.osm.pbf", "sites.csv"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("10001 sites, more than the 10000"), "{err}");
 }
 
 #[test]
@@ -638,4 +710,58 @@ fn every_shared_benchmark_instance_is_still_read() {
     kim::read_table(&table).unwrap_or_else(|e| panic!("{}: {e}", table.display()));
     cvrplib::read_bks(&dir.join("benchmarks/bks.csv")).unwrap();
     assert!(n >= 50, "only {n} instances found");
+}
+
+/// A device that never ends, given for any input file: refused within seconds, never read
+/// forever (the run used to hang, filling memory).
+#[test]
+fn an_endless_device_given_for_a_file_is_refused() {
+    let zero = Path::new("/dev/zero");
+    if !zero.exists() {
+        eprintln!("skipping: no /dev/zero on this system");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("map.osm.pbf"), b"").unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["plan", "/dev/zero"], "larger than the 4 MiB"),
+        (&["render", "/dev/zero", "--out", "o"], "not a regular file"),
+        (&["inspect", "/dev/zero"], "not a regular file"),
+        (&["matrix", "map.osm.pbf", "/dev/zero"], "larger than"),
+        (
+            &["bench", "cvrp", "/dev/zero", "--iterations", "1"],
+            "larger than the 256 MiB",
+        ),
+    ];
+    for (args, what) in cases {
+        let t = std::time::Instant::now();
+        let (code, _, err) = wasteroute_in(d, args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(
+            err.contains("/dev/zero") && err.contains(what),
+            "{args:?}: {err}"
+        );
+        assert!(
+            t.elapsed().as_secs() < 30,
+            "{args:?} took {:?}",
+            t.elapsed()
+        );
+    }
+    let s = demo_scenario(d, |t| {
+        t.replace("parks = [\"parks.csv\"]", "parks = [\"/dev/zero\"]")
+            .replace("map = \"cixi-demo.osm.pbf\"", "map = \"/dev/zero\"")
+    });
+    let (code, _, err) = wasteroute_in(d, &["plan", s.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    let lines = problem_lines(&err);
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(
+        err.contains("the map /dev/zero is not a regular file"),
+        "{err}"
+    );
+    assert!(
+        err.contains("larger than the 32 MiB a parks file may have"),
+        "{err}"
+    );
 }

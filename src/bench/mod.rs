@@ -2,6 +2,8 @@
 //! waste-collection instances) read into solver problems with each set's own distance
 //! convention, best-known costs, and solution files in CVRPLIB format (JSON for Kim).
 
+use crate::input::InputError;
+
 pub mod cvrplib;
 pub mod kim;
 pub mod vrptw;
@@ -40,24 +42,20 @@ pub(crate) fn read_text(path: &std::path::Path) -> Result<String, BenchError> {
         file: file.clone(),
         source,
     };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.is_dir() {
-        return Err(BenchError::Format {
-            file,
+    let bytes = crate::input::read_limited(path, MAX_FILE_BYTES).map_err(|e| match e {
+        InputError::Folder => BenchError::Format {
+            file: file.clone(),
             what: "is a folder, not a file: pass the instance files (e.g. folder/*.vrp)".into(),
-        });
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(BenchError::Format {
-            file,
+        },
+        InputError::TooBig { max } => BenchError::Format {
+            file: file.clone(),
             what: format!(
-                "{} bytes, more than the {} MiB a benchmark file may have: is it the right file?",
-                meta.len(),
-                MAX_FILE_BYTES >> 20
+                "larger than the {} MiB a benchmark file may have: is it the right file?",
+                max >> 20
             ),
-        });
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
+        },
+        InputError::Io(e) => io(e),
+    })?;
     String::from_utf8(bytes).map_err(|e| BenchError::Format {
         file,
         what: format!(

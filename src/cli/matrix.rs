@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use rand::{RngExt, SeedableRng};
 use wasteroute::files::{self, FileKind};
+use wasteroute::input::{InputError, read_limited};
 use wasteroute::network::{Metric, RoadGraph, Router, Site};
 use wasteroute::osm::{self, Bbox, LoadOptions};
 
@@ -163,29 +164,27 @@ fn matrix_inputs(args: &MatrixArgs) -> Vec<(&'static str, &Path)> {
 
 /// Reads `id,lon,lat`; every bad row is reported, with its line number.
 pub fn read_sites(path: &Path) -> anyhow::Result<Vec<Site>> {
-    // A folder or a huge file is refused before reading (the matrix of more sites than
-    // `args::MAX_RANDOM_SITES` could not be held anyway; ~100 bytes a row is plenty).
-    if path.is_dir() {
-        bail!(
+    // A folder, a huge file or an endless device is refused before it fills memory (the
+    // matrix of more sites than `args::MAX_RANDOM_SITES` could not be held anyway; ~100 bytes
+    // a row is plenty).
+    let max_bytes = 100 * args::MAX_RANDOM_SITES as u64 + 4096;
+    let bytes = read_limited(path, max_bytes).map_err(|e| match e {
+        InputError::Folder => anyhow::anyhow!(
             "the sites file {} is a folder, not a file: pass the CSV file",
             path.display()
-        );
-    }
-    let max_bytes = 100 * args::MAX_RANDOM_SITES as u64 + 4096;
-    if let Ok(m) = std::fs::metadata(path)
-        && m.len() > max_bytes
-    {
-        bail!(
-            "the sites file {} has {} bytes: more than {} sites cannot be put in a matrix (at most {max_bytes} bytes read)",
+        ),
+        InputError::TooBig { .. } => anyhow::anyhow!(
+            "the sites file {} is larger than {max_bytes} bytes: more than {} sites cannot be put in a matrix",
             path.display(),
-            m.len(),
             args::MAX_RANDOM_SITES
-        );
-    }
+        ),
+        InputError::Io(e) => {
+            anyhow::Error::new(e).context(format!("cannot open sites file {}", path.display()))
+        }
+    })?;
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_path(path)
-        .with_context(|| format!("cannot open sites file {}", path.display()))?;
+        .from_reader(&bytes[..]);
     let headers = reader
         .headers()
         .with_context(|| format!("cannot read the header of {}", path.display()))?
@@ -226,10 +225,10 @@ pub fn read_sites(path: &Path) -> anyhow::Result<Vec<Site>> {
     }
     if !problems.is_empty() {
         bail!(
-            "{} has {} bad row(s):\n  {}",
+            "{} has {} bad row(s):\n{}",
             path.display(),
             problems.len(),
-            problems.join("\n  ")
+            wasteroute::input::listed(&problems, "  ")
         );
     }
     if sites.len() > args::MAX_RANDOM_SITES {

@@ -56,6 +56,13 @@ pub fn run(args: RenderArgs) -> anyhow::Result<()> {
             args.plan.join("plan.json").display()
         );
     }
+    // A device or a pipe (`/dev/zero`) would be read without end.
+    if args.plan.exists() && !args.plan.is_file() {
+        anyhow::bail!(
+            "the plan {} is not a regular file: pass a plan.json written by `wasteroute plan`",
+            args.plan.display()
+        );
+    }
     let mut plan = output::read_plan(&args.plan)?;
     // Checked before the map is loaded and the maps drawn: a wrong --out fails at once.
     let mut inputs = vec![("the plan", args.plan.as_path())];

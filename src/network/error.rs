@@ -20,12 +20,9 @@ pub enum NetworkError {
     Sites(Vec<SiteProblem>),
 }
 
+/// At most [`crate::input::MAX_LISTED`] problems, then how many more.
 fn list(problems: &[SiteProblem]) -> String {
-    problems
-        .iter()
-        .map(|p| format!("  - {p}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    crate::input::listed(problems, "  - ")
 }
 
 /// One problem with one site; all problems of a site list are reported together.

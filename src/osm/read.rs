@@ -91,6 +91,13 @@ pub fn load(path: impl AsRef<Path>, opts: &LoadOptions) -> Result<OsmData, OsmEr
     if meta.is_dir() {
         return Err(OsmError::Folder { path });
     }
+    // A device or a pipe cannot be read twice or at an offset, and may never end.
+    if !meta.is_file() {
+        return Err(OsmError::NotPbf {
+            path,
+            detail: "not a regular file (a device or a pipe?)".into(),
+        });
+    }
     let mut stats = LoadStats {
         file_bytes: meta.len(),
         ..LoadStats::default()
@@ -586,15 +593,29 @@ fn pass1_block(
                 continue;
             }
             let tags = strings.tags(r.raw_tags(), REL_KEY)?;
+            // osmpbf panics (an `unwrap` in `RelMemberIter`) on a member type other than node,
+            // way or relation, and gives no raw access to check first: a damaged file must be
+            // an error, so the panic is caught here and named. (The fix belongs upstream.)
+            let raw = quiet_catch(|| {
+                r.members()
+                    .map(|m| (m.role_sid, m.member_type, m.member_id))
+                    .collect::<Vec<_>>()
+            })
+            .map_err(|()| {
+                format!(
+                    "relation {} has a member of unknown type (not node, way or relation)",
+                    r.id()
+                )
+            })?;
             let mut members = Vec::new();
-            for m in r.members() {
-                let kind = match m.member_type {
+            for (role_sid, member_type, member_id) in raw {
+                let kind = match member_type {
                     RelMemberType::Node => MemberKind::Node,
                     RelMemberType::Way => MemberKind::Way,
                     RelMemberType::Relation => MemberKind::Relation,
                 };
-                let role = strings.get(m.role_sid.max(0) as u32)?;
-                members.push((role.into(), kind, m.member_id));
+                let role = strings.get(role_sid.max(0) as u32)?;
+                members.push((role.into(), kind, member_id));
             }
             out.restrictions.push(Restriction {
                 id: r.id(),
@@ -604,6 +625,30 @@ fn pass1_block(
         }
     }
     Ok(out)
+}
+
+thread_local! {
+    /// Set while [`quiet_catch`] runs `f` on this thread: its panic is expected and caught.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic into `Err(())` without printing it (a panic of a third-party
+/// reader on bad data is reported as an error about the data instead). The panic hook is
+/// wrapped once; panics anywhere else print as before.
+fn quiet_catch<T>(f: impl FnOnce() -> T) -> Result<T, ()> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|q| q.get()) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    out.map_err(|_| ())
 }
 
 /// Pass 2 without a bbox: the nodes of this blob that the highway ways use.

@@ -255,12 +255,22 @@ pub fn plan_json(plan: &WeekPlan) -> Result<String, OutputError> {
     Ok(s)
 }
 
+/// Largest plan.json `read_plan` reads: a province's week (thousands of stops with their road
+/// geometry) is tens of MB; 1 GiB leaves room and bounds the memory a wrong file can take.
+pub const MAX_PLAN_BYTES: u64 = 1 << 30;
+
 /// Reads and checks a plan.json written by `wasteroute plan`.
 pub fn read_plan(path: &Path) -> Result<WeekPlan, OutputError> {
-    let text = std::fs::read_to_string(path).map_err(|source| OutputError::ReadPlan {
+    // Bounded, so that a device or a pipe (`/dev/zero`) is refused instead of read forever.
+    let read_err = |source| OutputError::ReadPlan {
         path: path.to_path_buf(),
         source,
+    };
+    let bytes = crate::input::read_limited(path, MAX_PLAN_BYTES).map_err(|e| match e {
+        crate::input::InputError::Io(source) => read_err(source),
+        other => read_err(std::io::Error::other(other.to_string())),
     })?;
+    let text = String::from_utf8(bytes).map_err(|e| read_err(std::io::Error::other(e)))?;
     // The version first, so that an old file gets "re-run plan", not a field-by-field error.
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text)
         && let Some(found) = v.get("format_version").and_then(|x| x.as_u64())

@@ -14,6 +14,8 @@ pub mod values;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+use crate::input::{InputError, read_limited};
+
 pub use model::{
     Depot, Dimensions, Facility, LonLat, Lunch, Origin, ParkStream, Scenario, Settings, VehicleType,
 };
@@ -32,17 +34,18 @@ pub enum ScenarioError {
     #[error("the scenario {} is a folder, not a file: pass the scenario's .toml file", path.display())]
     Folder { path: PathBuf },
     #[error(
-        "the scenario file {} has {bytes} bytes, more than the {} MiB a scenario file may have: is it the right file?",
+        "the scenario file {} is larger than the {} MiB a scenario file may have: is it the right file?",
         path.display(),
         MAX_TOML_BYTES >> 20
     )]
-    TooBig { path: PathBuf, bytes: u64 },
+    TooBig { path: PathBuf },
     #[error("{0}")]
     Invalid(Problems),
 }
 
 /// Largest scenario TOML read: 4 MiB. A scenario lists a few depots, facilities and vehicle
-/// types (the demo's is 3 KB); parks are in CSV files. Checked before the file is read.
+/// types (the demo's is 3 KB); parks are in CSV files. Checked before the file is read (and
+/// while reading a device or a pipe).
 pub const MAX_TOML_BYTES: u64 = 4 << 20;
 
 /// Reads and validates a scenario file and the parks CSV files it names.
@@ -59,19 +62,24 @@ pub fn load_with_parks(
         path: path.to_path_buf(),
         source,
     };
-    let meta = std::fs::metadata(path).map_err(read_err)?;
-    if meta.is_dir() {
-        return Err(ScenarioError::Folder {
+    let bytes = read_limited(path, MAX_TOML_BYTES).map_err(|e| match e {
+        InputError::Folder => ScenarioError::Folder {
             path: path.to_path_buf(),
-        });
-    }
-    if meta.len() > MAX_TOML_BYTES {
-        return Err(ScenarioError::TooBig {
+        },
+        InputError::TooBig { .. } => ScenarioError::TooBig {
             path: path.to_path_buf(),
-            bytes: meta.len(),
-        });
-    }
-    let text = std::fs::read_to_string(path).map_err(read_err)?;
+        },
+        InputError::Io(e) => read_err(e),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        read_err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "byte {} is not UTF-8 text (save the file as UTF-8)",
+                e.utf8_error().valid_up_to()
+            ),
+        ))
+    })?;
     let doc = toml_reader::Doc::new(path, &text);
     let part = read_toml::read(&doc);
     let mut problems = doc.problems.into_inner();
@@ -81,6 +89,8 @@ pub fn load_with_parks(
     if !part.map.as_os_str().is_empty() && !part.map.is_file() {
         let what = if part.map.is_dir() {
             "is a folder, not a file: name the .osm.pbf file in `map`"
+        } else if part.map.exists() {
+            "is not a regular file (a device or a pipe?): name the .osm.pbf file in `map`"
         } else {
             "does not exist: check `map` (paths are relative to the scenario file)"
         };
@@ -92,8 +102,21 @@ pub fn load_with_parks(
         );
     }
     let horizon = part.days_ok.then_some(&part.days[..]);
+    let files: Vec<&PathBuf> = part.park_files.iter().chain(extra_park_files).collect();
+    if files.len() > read_parks::MAX_FILES {
+        problems.push(
+            path,
+            None,
+            None,
+            format!(
+                "{} parks files: at most {} are read: merge them into fewer files",
+                files.len(),
+                read_parks::MAX_FILES
+            ),
+        );
+    }
     let mut parks = Vec::new();
-    for file in part.park_files.iter().chain(extra_park_files) {
+    for file in files.into_iter().take(read_parks::MAX_FILES) {
         parks.extend(read_parks::read(file, horizon, &mut problems));
     }
     cross_check(path, &part, &parks, &mut problems);

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::input::MAX_LISTED;
+
 /// One problem in a user file: where (file, line, column), what (the item and the bad value),
 /// and what to do about it.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,9 +39,8 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Problems printed: past a hundred a user fixes the first ones and runs again; a longer list
-/// only hides the cause (often one mistake repeated on every row).
-pub const SHOWN: usize = 100;
+/// Problems printed (see [`MAX_LISTED`]).
+const SHOWN: usize = MAX_LISTED;
 
 /// Problems kept in memory (enough to sort by file and line and show [`SHOWN`]); past this
 /// they are only counted, so a file of millions of bad rows costs no more than one of a

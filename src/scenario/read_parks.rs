@@ -6,6 +6,7 @@ use std::path::Path;
 use super::model::{LonLat, Origin, ParkStream};
 use super::problems::{Column, Problems, did_you_mean};
 use super::values::{Weekday, parse_days, parse_windows};
+use crate::input::{InputError, read_limited};
 
 /// Every column the parks CSV may have, with what it means (also used by `docs/scenario.md`).
 pub const COLUMNS: &[(&str, bool, &str)] = &[
@@ -62,54 +63,45 @@ pub const COLUMNS: &[(&str, bool, &str)] = &[
 ];
 
 /// Largest parks CSV read: 32 MiB. A row is ~200 bytes, so this is ~150,000 rows, far more
-/// parks than a week can be planned for; checked before reading, so a wrong file (a database
-/// dump, a log) is refused at once instead of taking minutes and gigabytes.
+/// parks than a week can be planned for; checked before reading (and while reading a device or
+/// a pipe), so a wrong file (a database dump, a log) is refused at once instead of taking
+/// minutes and gigabytes.
 pub const MAX_FILE_BYTES: u64 = 32 << 20;
 
 /// Most rows read from one parks CSV: a city's parks are hundreds; the solver plans a few
 /// thousand collections a day at most. Reading stops here with a problem that says so.
 pub const MAX_ROWS: usize = 50_000;
 
+/// Most parks files one scenario reads (the TOML's and `--add-parks` together): a city keeps
+/// its parks in one or a few; a list of thousands (or one file named thousands of times) would
+/// read gigabytes.
+pub const MAX_FILES: usize = 100;
+
 /// Reads one parks CSV, appending problems; returns the rows that are valid. `horizon` is the
 /// scenario's working days, `None` when they could not be read (that problem is reported; the
 /// rows' days are then not checked against them).
 pub fn read(file: &Path, horizon: Option<&[Weekday]>, problems: &mut Problems) -> Vec<ParkStream> {
     let mut out = Vec::new();
-    match std::fs::metadata(file) {
-        Ok(m) if m.is_dir() => {
-            problems.push(
-                file,
-                None,
-                None,
-                "the parks file is a folder, not a file: name the .csv file".into(),
-            );
-            return out;
-        }
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
-            problems.push(
-                file,
-                None,
-                None,
-                format!(
-                    "the parks file has {} bytes, more than the {} MiB a parks file may have: is it the right file?",
-                    m.len(),
+    let bytes = match read_limited(file, MAX_FILE_BYTES) {
+        Ok(b) => b,
+        Err(e) => {
+            let why = match e {
+                InputError::Folder => {
+                    "the parks file is a folder, not a file: name the .csv file".to_string()
+                }
+                InputError::TooBig { .. } => format!(
+                    "the parks file is larger than the {} MiB a parks file may have: is it the right file?",
                     MAX_FILE_BYTES >> 20
                 ),
-            );
-            return out;
-        }
-        _ => {} // a missing file is reported by the reader below
-    }
-    let mut reader = match csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_path(file)
-    {
-        Ok(r) => r,
-        Err(e) => {
-            problems.push(file, None, None, format!("cannot read the parks file: {e}"));
+                InputError::Io(e) => format!("cannot read the parks file: {e}"),
+            };
+            problems.push(file, None, None, why);
             return out;
         }
     };
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(&bytes[..]);
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
@@ -251,17 +243,14 @@ pub fn read(file: &Path, horizon: Option<&[Weekday]>, problems: &mut Problems) -
                 );
                 Vec::new()
             }
-            // The horizon could not be read: its problem is reported, nothing to spread over.
-            ("", Some(_)) if horizon.is_none() => Vec::new(),
-            ("", Some(v)) => match spread(v, horizon.unwrap_or_default()) {
-                Some(d) => d,
-                None => {
+            ("", Some(v)) => match horizon.map(|h| (h.len(), spread(v, h))) {
+                // The horizon could not be read: its problem is reported, nothing to spread over.
+                None => Vec::new(),
+                Some((_, Some(d))) => d,
+                Some((len, None)) => {
                     bad(
                         "visits_per_week",
-                        format!(
-                            "{v} visits do not fit in the {} working days of the scenario",
-                            horizon.map_or(0, |h| h.len())
-                        ),
+                        format!("{v} visits do not fit in the {len} working days of the scenario"),
                     );
                     Vec::new()
                 }

@@ -289,18 +289,16 @@ fn read_facilities(top: &Table<'_, '_, '_>) -> (Vec<Facility>, BTreeSet<String>)
             unread.extend(streams);
             continue;
         };
-        {
-            out.push(Facility {
-                id,
-                name,
-                at,
-                streams,
-                open,
-                unload_fixed_s: unload_min * 60.0,
-                unload_s_per_t: unload_min_per_t * 60.0,
-                daily_intake_kg: intake.map(|t| t * 1000.0),
-            });
-        }
+        out.push(Facility {
+            id,
+            name,
+            at,
+            streams,
+            open,
+            unload_fixed_s: unload_min * 60.0,
+            unload_s_per_t: unload_min_per_t * 60.0,
+            daily_intake_kg: intake.map(|t| t * 1000.0),
+        });
     }
     (out, unread)
 }
@@ -455,30 +453,28 @@ fn read_vehicle_types(
             unread.extend(streams);
             continue;
         };
-        {
-            out.push(VehicleType {
-                id,
-                name,
-                count: count as usize,
-                start_depot: start,
-                end_depot: end,
-                streams,
-                skills,
-                capacity_kg: capacity_t * 1000.0,
-                capacity_m3,
-                cost_fixed,
-                cost_per_km,
-                cost_per_h,
-                shift,
-                max_work_s: max_work_h.map(|h| h * 3600.0),
-                max_distance_m: max_km.map(|k| k * 1000.0),
-                max_stops: max_stops.map(|s| s as usize),
-                lunch,
-                speed_factor,
-                return_empty,
-                dimensions,
-            });
-        }
+        out.push(VehicleType {
+            id,
+            name,
+            count: count as usize,
+            start_depot: start,
+            end_depot: end,
+            streams,
+            skills,
+            capacity_kg: capacity_t * 1000.0,
+            capacity_m3,
+            cost_fixed,
+            cost_per_km,
+            cost_per_h,
+            shift,
+            max_work_s: max_work_h.map(|h| h * 3600.0),
+            max_distance_m: max_km.map(|k| k * 1000.0),
+            max_stops: max_stops.map(|s| s as usize),
+            lunch,
+            speed_factor,
+            return_empty,
+            dimensions,
+        });
     }
     (out, unread)
 }

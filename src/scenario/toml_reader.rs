@@ -207,13 +207,21 @@ impl<'d, 't, 'i> Table<'d, 't, 'i> {
         };
         let mut out = Vec::new();
         for item in items.iter() {
-            match item.get_ref() {
-                DeValue::Integer(i) => {
-                    out.push(i64::from_str_radix(i.as_str(), i.radix()).ok()? as f64)
-                }
-                DeValue::Float(f) => out.push(f.as_str().parse().ok()?),
+            let x = match item.get_ref() {
+                DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                    .ok()
+                    .map(|i| i as f64),
+                DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
                 _ => {
                     self.wrong_type(key, item, "a number");
+                    return None;
+                }
+            };
+            // An integer too large for 64 bits used to drop the whole list without a word.
+            match x {
+                Some(x) => out.push(x),
+                None => {
+                    self.bad_value(key, item, "is not a number this program can read");
                     return None;
                 }
             }
