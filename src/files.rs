@@ -143,7 +143,9 @@ pub fn write_atomic(
     Ok(())
 }
 
-/// A temporary file in `path`'s folder, named after it, with the usual permissions.
+/// A temporary file in `path`'s folder, named after it and this process
+/// (`.NAME.tmp-PID-XXXXXX`), with the usual permissions. Such files left by killed runs (their
+/// process gone) are removed first.
 pub fn temp_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path
         .parent()
@@ -153,8 +155,9 @@ pub fn temp_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    remove_dead_temps(dir, &name);
     let mut b = tempfile::Builder::new();
-    let prefix = format!(".{name}.tmp-");
+    let prefix = format!(".{name}.tmp-{}-", std::process::id());
     b.prefix(&prefix);
     #[cfg(unix)]
     {
@@ -164,6 +167,47 @@ pub fn temp_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
         b.permissions(std::fs::Permissions::from_mode(0o666));
     }
     b.tempfile_in(dir)
+}
+
+/// Whether the run that made a leftover may still be running (then it is not touched).
+pub(crate) fn alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        let Ok(p) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // SAFETY: signal 0 sends nothing; it only asks whether the process exists.
+        let r = unsafe { libc::kill(p, 0) };
+        r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        true
+    }
+}
+
+/// Removes `.NAME.tmp-PID-*` files in `dir` whose process has ended (a killed run's).
+fn remove_dead_temps(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.tmp-");
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !alive(pid) && e.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// A test-only pause: when the environment variable `WASTEROUTE_PAUSE_AT` equals `point`, says
@@ -213,6 +257,23 @@ mod tests {
         assert_eq!(std::fs::read(&map).unwrap(), b"OSMHeader wasteroute");
         let err = write_text(dir.path(), FileKind::MatrixCsv, "x").unwrap_err();
         assert!(matches!(err, FileError::IsFolder { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_killed_runs_temporary_file_is_removed_by_the_next_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = dir.path().join("m.csv");
+        // What a run with a process number that no longer exists left behind, and what a live
+        // run (this one, under another name) is writing.
+        let dead = dir.path().join(".m.csv.tmp-2147483632-abcdef");
+        std::fs::write(&dead, b"half").unwrap();
+        let live = dir
+            .path()
+            .join(format!(".m.csv.tmp-{}-zzzzzz", std::process::id()));
+        std::fs::write(&live, b"busy").unwrap();
+        write_text(&m, FileKind::MatrixCsv, "from_id,to_id,distance_m,time_s\n").unwrap();
+        assert!(!dead.exists(), "a dead run's temporary file stays");
+        assert!(live.exists(), "a live run's temporary file was removed");
     }
 
     #[cfg(unix)]

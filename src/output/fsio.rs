@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use serde::{Deserialize, Serialize};
 
 use super::OutputError;
-use crate::files::pause_point;
+use crate::files::{alive, pause_point};
 
 /// The file in every output folder that says wasteroute wrote it, and which files are its own.
 pub const MARKER: &str = ".wasteroute-output.json";
@@ -375,26 +375,6 @@ fn exchange_unsupported(e: &std::io::Error) -> bool {
         return true;
     }
     e.kind() == std::io::ErrorKind::Unsupported
-}
-
-/// Whether the run that made a leftover may still be running (then it is not touched).
-fn alive(pid: u32) -> bool {
-    if pid == std::process::id() {
-        return true;
-    }
-    #[cfg(unix)]
-    {
-        let Ok(p) = libc::pid_t::try_from(pid) else {
-            return false;
-        };
-        // SAFETY: signal 0 sends nothing; it only asks whether the process exists.
-        let r = unsafe { libc::kill(p, 0) };
-        r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-    }
-    #[cfg(not(unix))]
-    {
-        true
-    }
 }
 
 /// Deletes an output folder's own files (its marker's list, then the marker), then its
