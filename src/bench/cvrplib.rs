@@ -39,12 +39,7 @@ pub struct Cvrp {
     pub service_time: f64,
 }
 
-fn err(file: &Path, what: impl Into<String>) -> BenchError {
-    BenchError::Format {
-        file: file.display().to_string(),
-        what: what.into(),
-    }
-}
+use super::format_err as err;
 
 const SECTIONS: [&str; 5] = [
     "NODE_COORD_SECTION",
@@ -168,48 +163,7 @@ pub fn parse(path: &Path, text: &str, rounding: Rounding) -> Result<Cvrp, BenchE
     };
     // Node-indexed rows: "id value...", with the line each came from.
     let by_node = |s: &'static str, width: usize| -> Result<Vec<(usize, Vec<f64>)>, BenchError> {
-        let mut out: Vec<Option<(usize, Vec<f64>)>> = vec![None; dim];
-        for (ln, row) in section(s)? {
-            if row.len() != width + 1 {
-                return Err(err(
-                    path,
-                    format!(
-                        "line {ln}: {s} rows have {} numbers, expected {}",
-                        row.len(),
-                        width + 1
-                    ),
-                ));
-            }
-            let id = whole_in(row[0], 1.0, dim as f64).map_err(|why| {
-                err(
-                    path,
-                    format!("line {ln}: {s}: node {why} (nodes are 1..={dim})"),
-                )
-            })? as usize;
-            if let Some((prev, _)) = &out[id - 1] {
-                return Err(err(
-                    path,
-                    format!("line {ln}: {s}: node {id} already given on line {prev}"),
-                ));
-            }
-            if let Some(x) = row[1..]
-                .iter()
-                .find(|x| !x.is_finite() || x.abs() > MAX_VALUE)
-            {
-                return Err(err(
-                    path,
-                    format!(
-                        "line {ln}: {s}: node {id}: {} is not a finite number of at most {MAX_VALUE}",
-                        show(*x)
-                    ),
-                ));
-            }
-            out[id - 1] = Some((*ln, row[1..].to_vec()));
-        }
-        out.into_iter()
-            .enumerate()
-            .map(|(i, r)| r.ok_or_else(|| err(path, format!("{s}: node {} missing", i + 1))))
-            .collect()
+        super::rows_by_node(path, s, section(s)?, dim, width)
     };
     let demand_rows = by_node("DEMAND_SECTION", 1)?;
     let depots: Vec<(usize, f64)> = section("DEPOT_SECTION")?

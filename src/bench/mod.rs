@@ -85,6 +85,59 @@ pub(crate) fn whole_in(x: f64, min: f64, max: f64) -> Result<u64, String> {
     Ok(x as u64)
 }
 
+/// A format error of `file`.
+pub(crate) fn format_err(file: &std::path::Path, what: impl Into<String>) -> BenchError {
+    BenchError::Format {
+        file: file.display().to_string(),
+        what: what.into(),
+    }
+}
+
+/// The rows of a node-indexed section (`id value...`, as CVRPLIB and VRPLIB write them), one
+/// per node `1..=dim` in node order, each with the line it came from: `width` values after the
+/// id, ids whole, in range and given once, values finite and at most [`MAX_VALUE`].
+pub(crate) fn rows_by_node(
+    path: &std::path::Path,
+    s: &str,
+    rows: &[(usize, Vec<f64>)],
+    dim: usize,
+    width: usize,
+) -> Result<Vec<(usize, Vec<f64>)>, BenchError> {
+    let err = |what: String| format_err(path, what);
+    let mut out: Vec<Option<(usize, Vec<f64>)>> = vec![None; dim];
+    for (ln, row) in rows {
+        if row.len() != width + 1 {
+            return Err(err(format!(
+                "line {ln}: {s} rows have {} numbers, expected {}",
+                row.len(),
+                width + 1
+            )));
+        }
+        let id = whole_in(row[0], 1.0, dim as f64)
+            .map_err(|why| err(format!("line {ln}: {s}: node {why} (nodes are 1..={dim})")))?
+            as usize;
+        if let Some((prev, _)) = &out[id - 1] {
+            return Err(err(format!(
+                "line {ln}: {s}: node {id} already given on line {prev}"
+            )));
+        }
+        if let Some(x) = row[1..]
+            .iter()
+            .find(|x| !x.is_finite() || x.abs() > MAX_VALUE)
+        {
+            return Err(err(format!(
+                "line {ln}: {s}: node {id}: {} is not a finite number of at most {MAX_VALUE}",
+                show(*x)
+            )));
+        }
+        out[id - 1] = Some((*ln, row[1..].to_vec()));
+    }
+    out.into_iter()
+        .enumerate()
+        .map(|(i, r)| r.ok_or_else(|| err(format!("{s}: node {} missing", i + 1))))
+        .collect()
+}
+
 /// Reads the routes of a CVRPLIB-style `.sol` file (`Route #r: i j k ...`; other lines
 /// ignored): each number goes through `node`, which gives its node index or says why it is
 /// not one (the message is put after the line number).

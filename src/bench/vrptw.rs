@@ -39,12 +39,7 @@ pub struct Vrptw {
     pub tenths: Vec<i64>,
 }
 
-fn err(file: &Path, what: impl Into<String>) -> BenchError {
-    BenchError::Format {
-        file: file.display().to_string(),
-        what: what.into(),
-    }
-}
+use super::format_err as err;
 
 /// Reads a Solomon `.txt` or a VRPLIB `.vrp` file (by its content).
 pub fn read(path: &Path) -> Result<Vrptw, BenchError> {
@@ -269,49 +264,7 @@ pub fn parse_vrplib(path: &Path, text: &str) -> Result<Vrptw, BenchError> {
                 Ok(None)
             };
         };
-        let mut out: Vec<Option<(usize, Vec<f64>)>> = vec![None; dim];
-        for (ln, r) in rows {
-            if r.len() != width + 1 {
-                return Err(err(
-                    path,
-                    format!(
-                        "line {ln}: {s} rows have {} numbers, expected {}",
-                        r.len(),
-                        width + 1
-                    ),
-                ));
-            }
-            let id = whole_in(r[0], 1.0, dim as f64).map_err(|why| {
-                err(
-                    path,
-                    format!("line {ln}: {s}: node {why} (nodes are 1..={dim})"),
-                )
-            })? as usize;
-            if let Some(x) = r[1..]
-                .iter()
-                .find(|x| !x.is_finite() || x.abs() > MAX_VALUE)
-            {
-                return Err(err(
-                    path,
-                    format!(
-                        "line {ln}: {s}: node {id}: {} is not a finite number of at most {MAX_VALUE}",
-                        show(*x)
-                    ),
-                ));
-            }
-            if let Some((prev, _)) = &out[id - 1] {
-                return Err(err(
-                    path,
-                    format!("line {ln}: {s}: node {id} already given on line {prev}"),
-                ));
-            }
-            out[id - 1] = Some((*ln, r[1..].to_vec()));
-        }
-        out.into_iter()
-            .enumerate()
-            .map(|(i, r)| r.ok_or_else(|| err(path, format!("{s}: node {} missing", i + 1))))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some)
+        super::rows_by_node(path, s, rows, dim, width).map(Some)
     };
     let coords = by_node("NODE_COORD_SECTION", 2, true)?.unwrap_or_default();
     let demand = by_node("DEMAND_SECTION", 1, true)?.unwrap_or_default();
