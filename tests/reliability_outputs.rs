@@ -1,7 +1,8 @@
 //! Every command's outputs, as a careless or hostile user would point them: never over an
 //! input, never over a folder or a file that wasteroute did not write, refused before the
-//! long work, with the usual permissions; and a plan rendered from another folder keeps its
-//! road background.
+//! long work, with the usual permissions; a plan rendered from another folder keeps its
+//! road background; and a scenario too large for its travel matrices is refused before any
+//! of them is allocated.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -279,4 +280,46 @@ fn demo_map_replaces_only_a_map_it_wrote() {
         std::fs::read(&ours).unwrap(),
         std::fs::read(repo("maps/cixi/cixi-demo.osm.pbf")).unwrap()
     );
+}
+
+#[test]
+fn plan_refuses_more_places_than_its_matrices_can_hold_before_loading_roads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sc = demo_copy(tmp.path());
+    // 10,001 parks at distinct places inside the demo map's area.
+    let mut rows = String::from(
+        "park_id,name,town,lon,lat,stream,weekly_t,weekly_m3,days,service_min,service_min_per_t,open\n",
+    );
+    for i in 0..10_001 {
+        let lon = 121.15 + (i % 100) as f64 * 0.003;
+        let lat = 30.10 + (i / 100) as f64 * 0.002;
+        rows.push_str(&format!(
+            "X{i},park {i},town,{lon:.5},{lat:.5},general,1,2,Mon,10,1,07:30-17:30\n"
+        ));
+    }
+    std::fs::write(sc.join("many.csv"), rows).unwrap();
+    let toml = sc.join("scenario.toml");
+    let toml_text = std::fs::read_to_string(&toml)
+        .unwrap()
+        .replace("parks = [\"parks.csv\"]", "parks = [\"many.csv\"]");
+    assert!(
+        toml_text.contains("many.csv"),
+        "the demo's parks line changed"
+    );
+    std::fs::write(&toml, toml_text).unwrap();
+    let t = std::time::Instant::now();
+    let mut args = vec!["plan", toml.to_str().unwrap(), "--out", "o"];
+    args.extend(QUICK);
+    let o = wasteroute(&args, tmp.path());
+    let msg = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{msg}");
+    // 10,001 parks, and the demo's 2 depots and 3 disposal facilities.
+    assert!(
+        msg.contains("10006 places") && msg.contains("10000"),
+        "{msg}"
+    );
+    // Refused before the road graphs, matrices and search: in seconds, not minutes.
+    assert!(!msg.contains("road graphs"), "{msg}");
+    assert!(t.elapsed().as_secs() < 60, "took {:?}", t.elapsed());
+    assert!(!tmp.path().join("o").exists());
 }

@@ -33,6 +33,13 @@ pub enum PlanError {
     /// each with the file and line it comes from, found before any day is searched.
     #[error("{0}")]
     Input(Problems),
+    /// More places than one plan's travel matrices can hold in memory.
+    #[error(
+        "the scenario has {sites} places (depots, disposal facilities and parks), more than the \
+         {max} one plan takes: its travel matrices alone would need about {gb:.0} GB of memory; \
+         split the area into several scenarios (e.g. one per district)"
+    )]
+    TooManySites { sites: usize, max: usize, gb: f64 },
     #[error(transparent)]
     Network(#[from] NetworkError),
     #[error("day {day}: {source}")]
@@ -100,6 +107,16 @@ struct Net {
     vehicle_types: Vec<usize>,
 }
 
+/// Most places (depots, facilities, parks) one plan takes. The travel matrices hold every
+/// ordered pair per truck size: at 10,000 places about 3 GB per truck size with the solver's
+/// copies, within a 24 GB machine for two or three truck sizes. The province scale benchmark
+/// plans 2,000 parks.
+pub const MAX_SITES: usize = 10_000;
+
+/// Bytes a plan holds per ordered pair of places and truck size, roughly: the network's packed
+/// cell (8), the solver's distance and time as `f64` (16) and its internal copies (about 8).
+const MATRIX_BYTES_PER_PAIR: f64 = 32.0;
+
 /// Plans the scenario's week on the loaded map.
 pub fn plan_week(
     scenario: &Scenario,
@@ -109,6 +126,16 @@ pub fn plan_week(
 ) -> Result<WeekPlan, PlanError> {
     let sites = collect_sites(scenario);
     let (nets, vt_net) = nets_by_truck_size(scenario);
+    // Checked before any matrix is allocated: an N x N matrix per truck size of distance and
+    // time, and the solver's copies, grow with the square of the places.
+    if sites.len() > MAX_SITES {
+        let gb = (sites.len() as f64).powi(2) * MATRIX_BYTES_PER_PAIR * nets.len() as f64 / 1e9;
+        return Err(PlanError::TooManySites {
+            sites: sites.len(),
+            max: MAX_SITES,
+            gb,
+        });
+    }
 
     // Road graphs, one per truck size, in parallel.
     let t = Instant::now();
