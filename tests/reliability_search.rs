@@ -135,6 +135,25 @@ fn a_collection_of_more_loads_than_a_day_holds_is_an_error_naming_it_and_the_tru
 }
 
 #[test]
+fn more_truckloads_in_a_day_than_a_search_takes_is_an_error_before_the_search() {
+    // 313 parks of 64 loads: 20,032 jobs, just over the limit; 312 parks: 19,968, within it.
+    let (p, travel) = many_parts_day(313, MAX_PARTS as i64);
+    let t = Instant::now();
+    match validate(&p, &travel) {
+        Err(SolverError::TooManyJobs { jobs, max }) => {
+            assert_eq!((jobs, max), (313 * MAX_PARTS as usize, MAX_JOBS));
+        }
+        other => panic!("expected too many jobs, got {other:?}"),
+    }
+    assert!(
+        t.elapsed() < Duration::from_secs(5),
+        "not before the search"
+    );
+    let (ok, travel) = many_parts_day(312, MAX_PARTS as i64);
+    validate(&ok, &travel).unwrap();
+}
+
+#[test]
 fn a_short_time_limit_ends_even_the_first_construction() {
     let (p, travel) = many_parts_day(40, MAX_PARTS as i64);
     let t = Instant::now();

@@ -8,7 +8,7 @@
 //! service and unload times up, window starts up, window ends and limits down), so that a plan
 //! the search finds feasible stays feasible in exact arithmetic, which the checker uses.
 
-use super::error::{MAX_PARTS, SolverError, TooManyParts};
+use super::error::{MAX_JOBS, MAX_PARTS, SolverError, TooManyParts};
 use super::model::{
     JobId, LocationId, MAX_DIMS, Objective, Problem, ProfileId, TimeWindow, VehicleTypeId,
 };
@@ -635,6 +635,13 @@ impl Inst {
         }
         if !too_many.is_empty() {
             return Err(SolverError::TooManyParts(too_many));
+        }
+        // Before the neighbour lists and the search, whose work grows with the square.
+        if inst_jobs.loc.len() > MAX_JOBS {
+            return Err(SolverError::TooManyJobs {
+                jobs: inst_jobs.loc.len(),
+                max: MAX_JOBS,
+            });
         }
         let nf = p.facilities.len();
 

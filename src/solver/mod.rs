@@ -53,7 +53,7 @@ mod travel;
 use std::time::Instant;
 
 pub use check::{CheckError, CheckReport, check};
-pub use error::{InputProblem, MAX_PARTS, SolverError, Subject, TooManyParts};
+pub use error::{InputProblem, MAX_JOBS, MAX_PARTS, SolverError, Subject, TooManyParts};
 pub use model::*;
 use search::Until;
 pub use search::{Algorithm, Params, Progress, SolveConfig};
