@@ -288,6 +288,7 @@ impl WeekPlan {
 }
 
 pub mod build;
+mod input_words;
 pub mod sample;
 
 pub use build::{Observer, PlanError, PlanOptions, Quiet, plan_week};
