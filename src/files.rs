@@ -43,6 +43,10 @@ pub enum FileKind {
     OsmPbf,
     /// `bench --sol-dir`: a solution (`Route #1: ...`) or a Kim plan (JSON).
     Solution,
+    /// `plan --write-days`: a day instance (JSON whose first field is its format).
+    DayInstance,
+    /// `bench days --csv`: one row per run.
+    BenchCsv,
 }
 
 impl FileKind {
@@ -51,6 +55,8 @@ impl FileKind {
             FileKind::MatrixCsv => "a travel matrix",
             FileKind::OsmPbf => "a road map",
             FileKind::Solution => "a benchmark solution",
+            FileKind::DayInstance => "a day instance",
+            FileKind::BenchCsv => "a bench days table",
         }
     }
 
@@ -64,6 +70,8 @@ impl FileKind {
             FileKind::Solution => {
                 head.starts_with(b"Route #") || (head.starts_with(b"{") && has(b"\"routes\""))
             }
+            FileKind::DayInstance => head.starts_with(b"{\n  \"format\": \"wasteroute-day-"),
+            FileKind::BenchCsv => head.starts_with(b"instance,variant,seed,cost,"),
         }
     }
 }

@@ -5,6 +5,7 @@
 use crate::input::InputError;
 
 pub mod cvrplib;
+pub mod days;
 pub mod kim;
 pub mod vrptw;
 
@@ -34,15 +35,15 @@ pub enum BenchError {
     },
 }
 
-/// Reads a benchmark file as text, refusing a folder and a file larger than [`MAX_FILE_BYTES`]
+/// Reads a benchmark file, refusing a folder and a file larger than [`MAX_FILE_BYTES`]
 /// before reading it.
-pub(crate) fn read_text(path: &std::path::Path) -> Result<String, BenchError> {
+pub(crate) fn read_bytes(path: &std::path::Path) -> Result<Vec<u8>, BenchError> {
     let file = path.display().to_string();
     let io = |source| BenchError::Io {
         file: file.clone(),
         source,
     };
-    let bytes = crate::input::read_limited(path, MAX_FILE_BYTES).map_err(|e| match e {
+    crate::input::read_limited(path, MAX_FILE_BYTES).map_err(|e| match e {
         InputError::Folder => BenchError::Format {
             file: file.clone(),
             what: "is a folder, not a file: pass the instance files (e.g. folder/*.vrp)".into(),
@@ -55,7 +56,13 @@ pub(crate) fn read_text(path: &std::path::Path) -> Result<String, BenchError> {
             ),
         },
         InputError::Io(e) => io(e),
-    })?;
+    })
+}
+
+/// Reads a benchmark file as text (see [`read_bytes`]).
+pub(crate) fn read_text(path: &std::path::Path) -> Result<String, BenchError> {
+    let file = path.display().to_string();
+    let bytes = read_bytes(path)?;
     String::from_utf8(bytes).map_err(|e| BenchError::Format {
         file,
         what: format!(

@@ -74,11 +74,15 @@ pub struct PlanArgs {
     /// Exit with code 3 when some collections cannot be served.
     #[arg(long)]
     strict: bool,
+    /// Also write each working day as a day instance, DIR/<scenario folder>-<Day>.json (the
+    /// solver's problem and travel matrices; docs/day-instance.md), for `wasteroute bench days`.
+    #[arg(long, value_name = "DIR")]
+    write_days: Option<PathBuf>,
 }
 
 pub fn run(args: PlanArgs) -> anyhow::Result<std::process::ExitCode> {
     let t0 = Instant::now();
-    let ui = Ui::new();
+    let mut ui = Ui::new();
 
     let s = ui.phase("scenario", || {
         scenario::load_with_parks(&args.scenario, &args.add_parks)
@@ -144,6 +148,9 @@ pub fn run(args: PlanArgs) -> anyhow::Result<std::process::ExitCode> {
             );
         });
     }
+    if let Some(dir) = &args.write_days {
+        ui.days = Some(DaysOut::new(dir, &args.scenario, &args.add_parks, &s.name)?);
+    }
     let mut opts = PlanOptions::from_scenario(&s);
     if let Some(sec) = args.seconds {
         opts.time_limit = Duration::from_secs_f64(sec);
@@ -154,6 +161,9 @@ pub fn run(args: PlanArgs) -> anyhow::Result<std::process::ExitCode> {
     opts.stop = Some(stop);
 
     let mut plan = plan::plan_week(&s, &osm, &opts, &ui)?;
+    if let Some(days) = &ui.days {
+        days.finish()?;
+    }
     // Stored relative to the output folder, so that `render` of this plan.json finds the
     // scenario (and its road map) from wherever it runs.
     plan.scenario_file = output::path_from(&args.out, &s.file);
@@ -276,6 +286,88 @@ struct Ui {
     multi: MultiProgress,
     tty: bool,
     current: Mutex<Option<ProgressBar>>,
+    /// `--write-days`.
+    days: Option<DaysOut>,
+}
+
+/// Where `--write-days` writes, and the first error doing so (the observer cannot return one).
+struct DaysOut {
+    dir: PathBuf,
+    prefix: String,
+    source: String,
+    inputs: Vec<PathBuf>,
+    error: Mutex<Option<anyhow::Error>>,
+}
+
+impl DaysOut {
+    fn new(
+        dir: &std::path::Path,
+        scenario: &std::path::Path,
+        add_parks: &[PathBuf],
+        name: &str,
+    ) -> anyhow::Result<DaysOut> {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let stem = |p: &std::path::Path, up: bool| {
+            let p = if up {
+                std::fs::canonicalize(p)
+                    .ok()
+                    .and_then(|c| c.parent().map(|x| x.to_path_buf()))
+            } else {
+                Some(p.with_extension(""))
+            };
+            p.and_then(|p| p.file_name().map(|f| f.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "scenario".into())
+        };
+        let mut prefix = stem(scenario, true);
+        for p in add_parks {
+            prefix.push('+');
+            prefix.push_str(&stem(p, false));
+        }
+        let mut inputs = vec![scenario.to_path_buf()];
+        inputs.extend(add_parks.iter().cloned());
+        Ok(DaysOut {
+            dir: dir.to_path_buf(),
+            prefix,
+            source: name.to_string(),
+            inputs,
+            error: Mutex::new(None),
+        })
+    }
+
+    fn write(
+        &self,
+        day: Weekday,
+        problem: &wasteroute::solver::Problem,
+        travel: &wasteroute::solver::MatrixTravel,
+    ) -> anyhow::Result<()> {
+        use wasteroute::bench::days::DayInstance;
+        use wasteroute::files::{FileKind, write_atomic};
+        let name = format!("{}-{}", self.prefix, day.name());
+        let inst = DayInstance::new(
+            &name,
+            &format!("{}, {}", self.source, day.name()),
+            problem,
+            travel,
+        );
+        let path = self.dir.join(format!("{name}.json"));
+        let inputs: Vec<(&str, &std::path::Path)> = self
+            .inputs
+            .iter()
+            .map(|p| ("an input", p.as_path()))
+            .collect();
+        let text = inst.to_json();
+        write_atomic(&path, FileKind::DayInstance, &inputs, |w| {
+            w.write_all(text.as_bytes())
+        })?;
+        Ok(())
+    }
+
+    fn finish(&self) -> anyhow::Result<()> {
+        match self.error.lock().map(|mut e| e.take()) {
+            Ok(Some(e)) => Err(e.context("writing the day instances (--write-days)")),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl Ui {
@@ -290,6 +382,7 @@ impl Ui {
             multi,
             tty,
             current: Mutex::new(None),
+            days: None,
         }
     }
 
@@ -331,6 +424,20 @@ impl Ui {
 }
 
 impl Observer for Ui {
+    fn day_problem(
+        &self,
+        day: Weekday,
+        problem: &wasteroute::solver::Problem,
+        travel: &wasteroute::solver::MatrixTravel,
+    ) {
+        if let Some(d) = &self.days
+            && let Err(e) = d.write(day, problem, travel)
+            && let Ok(mut slot) = d.error.lock()
+            && slot.is_none()
+        {
+            *slot = Some(e);
+        }
+    }
     fn phase(&self, name: &str) {
         let b = if name.starts_with("search") {
             let b = self.multi.add(ProgressBar::new(1000));

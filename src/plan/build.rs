@@ -20,7 +20,7 @@ use super::{
 use crate::network::{Metric, NetworkError, RoadGraph, Router, Snap};
 use crate::osm::{OsmData, Profile};
 use crate::scenario::{Column, ParkStream, Problems, Scenario, VehicleType, Weekday};
-use crate::solver::{self, LocationId, ProfileId, StreamId};
+use crate::solver::{self, LocationId, MatrixTravel, ProfileId, StreamId};
 
 /// Why a week could not be planned (a park that cannot be served is not an error: it is listed
 /// in the plan as unserved, with the reason).
@@ -63,6 +63,9 @@ pub trait Observer: Sync {
     fn done(&self, _name: &str, _took: Duration, _summary: &str) {}
     /// Search progress of a day.
     fn search(&self, _day: Weekday, _p: &solver::Progress) {}
+    /// A day's problem, as the solver gets it, before its search (e.g. to keep it as a day
+    /// instance for `bench days`).
+    fn day_problem(&self, _day: Weekday, _problem: &solver::Problem, _travel: &MatrixTravel) {}
 }
 
 /// Watches nothing.
@@ -443,6 +446,7 @@ pub fn plan_week(
             stop: opts.stop.clone(),
             ..Default::default()
         };
+        observer.day_problem(day, &problem, &travel);
         let progress = |p: &solver::Progress| observer.search(day, p);
         let out = solver::solve_with(&problem, &travel, &config, None, Some(&progress))
             .map_err(|source| PlanError::Solver { day, source })?;

@@ -56,7 +56,7 @@ pub use check::{CheckError, CheckReport, check};
 pub use error::{InputProblem, MAX_JOBS, MAX_PARTS, SolverError, Subject, TooManyParts};
 pub use model::*;
 use search::Until;
-pub use search::{Algorithm, Params, Progress, SolveConfig};
+pub use search::{Algorithm, Params, Progress, SolveConfig, StopReason};
 pub use solution::*;
 pub use travel::{MatrixTravel, ProfileMatrix, TravelCosts};
 
@@ -77,6 +77,8 @@ pub struct SolveStats {
     pub iterations: u64,
     pub seconds: f64,
     pub threads: usize,
+    /// Why the search ended.
+    pub stopped: StopReason,
 }
 
 /// Solves one day from scratch. See [`solve_with`] for a warm start and progress reports.
@@ -107,16 +109,27 @@ pub fn solve_with(
         ),
         None => None,
     };
-    let (best, iterations) = if problem.settings.objective == Objective::FewestVehiclesFirst {
-        // A plan that leaves jobs out (stopped in its construction) never counts as fewer
-        // trucks.
-        let complete_and_feasible = |inst: &Inst, routes: &[IRoute]| {
-            all_routed(inst, routes) && best_is_feasible(inst, routes)
+    let (best, iterations, stopped) =
+        if problem.settings.objective == Objective::FewestVehiclesFirst {
+            // A plan that leaves jobs out (stopped in its construction) never counts as fewer
+            // trucks.
+            let complete_and_feasible = |inst: &Inst, routes: &[IRoute]| {
+                all_routed(inst, routes) && best_is_feasible(inst, routes)
+            };
+            let (best, its) =
+                search::fleet::minimise(&mut inst, config, init, progress, &complete_and_feasible);
+            // The fewest-trucks loop spends its whole budget (its phases end on their slices).
+            let why = if config.stopped() {
+                StopReason::Stopped
+            } else if config.time_limit.is_some() {
+                StopReason::TimeLimit
+            } else {
+                StopReason::Iterations
+            };
+            (best, its, why)
+        } else {
+            search::search_why(&inst, config, init, progress)
         };
-        search::fleet::minimise(&mut inst, config, init, progress, &complete_and_feasible)
-    } else {
-        search::search(&inst, config, init, progress)
-    };
     let mut routes = best.routes;
     let mut unassigned = inst.pre_unassigned.clone();
     // Jobs the search did not place before the deadline or Ctrl-C: not planned, and with them
@@ -190,6 +203,7 @@ pub fn solve_with(
             iterations,
             seconds: t0.elapsed().as_secs_f64(),
             threads: config.threads.max(1),
+            stopped,
         },
     })
 }

@@ -75,6 +75,25 @@ impl MatrixTravel {
         self
     }
 
+    /// Number of locations.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// The matrices, one per profile.
+    pub fn profiles(&self) -> &[ProfileMatrix] {
+        &self.profiles
+    }
+
+    /// The planar coordinates attached, if any.
+    pub fn all_coordinates(&self) -> Option<&[(f64, f64)]> {
+        self.coords.as_deref()
+    }
+
     fn get(&self, v: &[f64], from: LocationId, to: LocationId) -> Option<f64> {
         let x = *v.get(from.ix() * self.n + to.ix())?;
         x.is_finite().then_some(x)

@@ -25,7 +25,7 @@ use super::individual::Indiv;
 use super::local_search::LocalSearch;
 use super::perturb::Perturber;
 use super::split::Splitter;
-use super::{SearchResult, Shared, SolveConfig, Until, initial_penalties};
+use super::{SearchResult, Shared, SolveConfig, StopReason, Until, initial_penalties};
 
 /// What late acceptance needs of a solution to price it under any penalties.
 #[derive(Clone, Copy, Debug)]
@@ -209,6 +209,7 @@ impl<'a> Ils<'a> {
                 best: Some(Indiv::new(inst, Vec::new())),
                 best_infeasible: None,
                 iterations: 0,
+                stopped: StopReason::Nothing,
             };
         }
         let until = Until::of(cfg, shared.start);
@@ -225,13 +226,13 @@ impl<'a> Ils<'a> {
         let mut reported: u64 = 0;
         let mut stall: u64 = 0;
         let mut since_best: u64 = 0;
-        loop {
+        let stopped = loop {
             if deadline.is_some_and(|d| Instant::now() >= d)
                 || cfg.stopped()
                 || cfg.max_iterations.is_some_and(|m| its >= m)
                 || cfg.max_stall.is_some_and(|m| stall >= m)
             {
-                break;
+                break StopReason::of(cfg, its, stall);
             }
             its += 1;
             if since_best >= p.restart_after
@@ -303,7 +304,7 @@ impl<'a> Ils<'a> {
                     self.pen.tw,
                 );
             }
-        }
+        };
         if self.best.is_none() {
             self.last_resort_repair();
         }
@@ -318,6 +319,7 @@ impl<'a> Ils<'a> {
             best: self.best.take(),
             best_infeasible: self.best_infeasible.take(),
             iterations: its,
+            stopped,
         }
     }
 }

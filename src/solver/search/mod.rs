@@ -179,6 +179,49 @@ pub(crate) struct SearchResult {
     pub best: Option<Indiv>,
     pub best_infeasible: Option<Indiv>,
     pub iterations: u64,
+    pub stopped: StopReason,
+}
+
+/// Why a search ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// Nothing to search (no jobs).
+    Nothing,
+    /// Converged: no better plan in the iterations allowed without improvement.
+    Converged,
+    /// The iteration limit.
+    Iterations,
+    /// The time limit.
+    TimeLimit,
+    /// Asked to stop (Ctrl-C).
+    Stopped,
+}
+
+impl StopReason {
+    /// One word for tables and summaries.
+    pub fn word(self) -> &'static str {
+        match self {
+            StopReason::Nothing => "nothing to do",
+            StopReason::Converged => "converged",
+            StopReason::Iterations => "iterations",
+            StopReason::TimeLimit => "time limit",
+            StopReason::Stopped => "stopped",
+        }
+    }
+
+    /// Why a loop that checks these in this order ended.
+    pub(crate) fn of(cfg: &SolveConfig, its: u64, stall: u64) -> StopReason {
+        if cfg.stopped() {
+            StopReason::Stopped
+        } else if cfg.max_iterations.is_some_and(|m| its >= m) {
+            StopReason::Iterations
+        } else if cfg.max_stall.is_some_and(|m| stall >= m) {
+            StopReason::Converged
+        } else {
+            StopReason::TimeLimit
+        }
+    }
 }
 
 pub(crate) struct Shared<'a> {
@@ -476,6 +519,7 @@ impl<'a> Hgs<'a> {
                 best: Some(e),
                 best_infeasible: None,
                 iterations: 0,
+                stopped: StopReason::Nothing,
             };
         }
         if let Some(ind) = initial {
@@ -503,13 +547,13 @@ impl<'a> Hgs<'a> {
             }
         };
         fill(self, &mut its);
-        loop {
+        let stopped = loop {
             let now = Instant::now();
             if out_of_time(&now)
                 || cfg.max_iterations.is_some_and(|m| its >= m)
                 || cfg.max_stall.is_some_and(|m| stall >= m)
             {
-                break;
+                break StopReason::of(cfg, its, stall);
             }
             let child = self.crossover(&until);
             let ed = self.educate(&child);
@@ -551,7 +595,7 @@ impl<'a> Hgs<'a> {
                 since_restart = 0;
                 fill(self, &mut its);
             }
-        }
+        };
         if self.best.is_none() {
             let grace = match (deadline, cfg.time_limit) {
                 (Some(d), Some(t)) => d.max(Instant::now()).checked_add(t),
@@ -569,6 +613,7 @@ impl<'a> Hgs<'a> {
             best: self.best.take(),
             best_infeasible: self.best_infeasible.take(),
             iterations: its,
+            stopped,
         }
     }
 }
@@ -580,6 +625,18 @@ pub(crate) fn search(
     initial: Option<Vec<IRoute>>,
     progress: Option<&(dyn Fn(&Progress) + Sync)>,
 ) -> (Indiv, u64) {
+    let (best, its, _) = search_why(inst, cfg, initial, progress);
+    (best, its)
+}
+
+/// [`search`], and why it ended (the most pressing reason over its threads: Ctrl-C, then the
+/// time limit, the iteration limit, convergence).
+pub(crate) fn search_why(
+    inst: &Inst,
+    cfg: &SolveConfig,
+    initial: Option<Vec<IRoute>>,
+    progress: Option<&(dyn Fn(&Progress) + Sync)>,
+) -> (Indiv, u64, StopReason) {
     let shared = Shared {
         start: Instant::now(),
         progress,
@@ -611,6 +668,11 @@ pub(crate) fn search(
         }
     };
     let iterations = results.iter().map(|r| r.iterations).sum();
+    let stopped = results
+        .iter()
+        .map(|r| r.stopped)
+        .max()
+        .unwrap_or(StopReason::Nothing);
     let mut best: Option<Indiv> = None;
     let mut best_inf: Option<Indiv> = None;
     for r in results {
@@ -636,7 +698,7 @@ pub(crate) fn search(
     let ind = best
         .or(best_inf)
         .unwrap_or_else(|| Indiv::new(inst, Vec::new()));
-    (ind, iterations)
+    (ind, iterations, stopped)
 }
 
 /// Routes from a warm-start solution; jobs it does not serve are inserted where cheapest

@@ -1,0 +1,274 @@
+//! Day instances: one working day of a scenario as a self-contained file (the solver's problem
+//! and its travel matrices), written by `wasteroute plan --write-days DIR` and read by
+//! `wasteroute bench days`, so that anyone can rerun the days our users plan without the map
+//! or the scenario. Format: docs/day-instance.md. Files may be gzip-compressed (`.json.gz`).
+
+use std::io::Read;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::BenchError;
+use crate::solver::{MatrixTravel, Problem, ProfileMatrix};
+
+/// The `format` field of every day-instance file.
+pub const FORMAT: &str = "wasteroute-day-1";
+
+/// One day to plan: what the solver gets, as plain data.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DayInstance {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// Instance name (e.g. `cixi-Tue`): the key in the best-known costs file.
+    pub name: String,
+    /// Where it comes from (scenario name and day), for people.
+    #[serde(default)]
+    pub source: String,
+    /// Jobs, trucks, facilities and rules, as the solver takes them (`solver::Problem`).
+    pub problem: Problem,
+    /// Travel between the problem's locations.
+    pub travel: Travel,
+}
+
+/// Dense travel matrices, one per travel profile, row-major `locations x locations`; `null`
+/// marks a pair with no road.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Travel {
+    pub locations: usize,
+    pub profiles: Vec<TravelProfile>,
+    /// Planar coordinates (m) of each location, used only to prune the search.
+    #[serde(default)]
+    pub coordinates: Option<Vec<(f64, f64)>>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TravelProfile {
+    /// Metres, rounded to 0.1 m.
+    pub distance_m: Vec<Option<f64>>,
+    /// Seconds, rounded to 0.01 s.
+    pub duration_s: Vec<Option<f64>>,
+}
+
+/// Which rules of a day instance to keep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Variant {
+    /// Every rule as written.
+    Full,
+    /// Without the driver's lunch break and the facilities' daily intake limits: the rules
+    /// other solvers (PyVRP) model too, for side-by-side runs.
+    Plain,
+}
+
+fn round_to(x: f64, step: f64) -> Option<f64> {
+    x.is_finite().then(|| (x / step).round() * step)
+}
+
+impl DayInstance {
+    /// The instance of `problem` on `travel`.
+    pub fn new(name: &str, source: &str, problem: &Problem, travel: &MatrixTravel) -> Self {
+        let profiles = travel
+            .profiles()
+            .iter()
+            .map(|p| TravelProfile {
+                distance_m: p.distance_m.iter().map(|&d| round_to(d, 0.1)).collect(),
+                duration_s: p.duration_s.iter().map(|&t| round_to(t, 0.01)).collect(),
+            })
+            .collect();
+        DayInstance {
+            format: FORMAT.into(),
+            name: name.into(),
+            source: source.into(),
+            problem: problem.clone(),
+            travel: Travel {
+                locations: travel.len(),
+                profiles,
+                coordinates: travel.all_coordinates().map(|c| c.to_vec()),
+            },
+        }
+    }
+
+    /// Reads a `.json` or `.json.gz` day instance.
+    pub fn read(path: &Path) -> Result<DayInstance, BenchError> {
+        let file = path.display().to_string();
+        let err = |what: String| BenchError::Format {
+            file: file.clone(),
+            what,
+        };
+        let raw = super::read_bytes(path)?;
+        let text = if raw.starts_with(&[0x1f, 0x8b]) {
+            let mut s = String::new();
+            flate2::read::GzDecoder::new(raw.as_slice())
+                .take(super::MAX_FILE_BYTES)
+                .read_to_string(&mut s)
+                .map_err(|e| err(format!("not a readable gzip file of JSON text: {e}")))?;
+            s
+        } else {
+            String::from_utf8(raw)
+                .map_err(|_| err("not UTF-8 text: is it a day instance?".into()))?
+        };
+        let inst: DayInstance = serde_json::from_str(&text).map_err(|e| {
+            err(format!(
+                "line {}, column {}: {e} (format: docs/day-instance.md)",
+                e.line(),
+                e.column()
+            ))
+        })?;
+        if inst.format != FORMAT {
+            return Err(err(format!(
+                "format '{}' is not '{FORMAT}': written by another version of wasteroute?",
+                inst.format
+            )));
+        }
+        if inst.travel.locations > super::MAX_NODES {
+            return Err(err(format!(
+                "{} locations: at most {} are read",
+                inst.travel.locations,
+                super::MAX_NODES
+            )));
+        }
+        Ok(inst)
+    }
+
+    /// The instance as JSON text (one line per top-level field).
+    pub fn to_json(&self) -> String {
+        // serde_json cannot fail on these types (no maps with non-string keys).
+        fn js<T: Serialize>(v: &T) -> String {
+            serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+        }
+        format!(
+            "{{\n  \"format\": {},\n  \"name\": {},\n  \"source\": {},\n  \"problem\": {},\n  \"travel\": {}\n}}\n",
+            js(&self.format),
+            js(&self.name),
+            js(&self.source),
+            js(&self.problem),
+            js(&self.travel),
+        )
+    }
+
+    /// The solver's problem and travel, with the rules of `variant`. Errors name the file's
+    /// problem (matrix sizes, negative values).
+    pub fn to_problem(&self, variant: Variant) -> Result<(Problem, MatrixTravel), String> {
+        let mut problem = self.problem.clone();
+        if variant == Variant::Plain {
+            for v in &mut problem.vehicle_types {
+                v.lunch_break = None;
+            }
+            for f in &mut problem.facilities {
+                f.daily_intake_kg = None;
+            }
+        }
+        let n = self.travel.locations;
+        let inf = |v: &[Option<f64>]| -> Vec<f64> {
+            v.iter().map(|x| x.unwrap_or(f64::INFINITY)).collect()
+        };
+        let profiles = self
+            .travel
+            .profiles
+            .iter()
+            .map(|p| ProfileMatrix {
+                distance_m: inf(&p.distance_m),
+                duration_s: inf(&p.duration_s),
+            })
+            .collect();
+        let mut travel = MatrixTravel::new(n, profiles).map_err(|e| e.to_string())?;
+        if let Some(c) = &self.travel.coordinates {
+            travel = travel.with_coordinates(c.clone());
+        }
+        Ok((problem, travel))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solver::{Job, LocationId, VehicleType};
+
+    fn small() -> (Problem, MatrixTravel) {
+        let problem = Problem {
+            dimensions: vec![crate::solver::Dimension {
+                name: "kg".into(),
+                unit: "kg".into(),
+            }],
+            mass_dimension: Some(0),
+            streams: vec!["general".into()],
+            jobs: vec![Job {
+                name: "a".into(),
+                location: LocationId(1),
+                amount: vec![10],
+                ..Default::default()
+            }],
+            vehicle_types: vec![VehicleType {
+                capacity: vec![100],
+                fixed_cost: 5.0,
+                ..Default::default()
+            }],
+            facilities: Vec::new(),
+            settings: Default::default(),
+        };
+        let travel = MatrixTravel::new(
+            2,
+            vec![ProfileMatrix {
+                distance_m: vec![0.0, 1000.04, 999.96, 0.0],
+                duration_s: vec![0.0, 60.004, f64::INFINITY, 0.0],
+            }],
+        )
+        .unwrap();
+        (problem, travel)
+    }
+
+    #[test]
+    fn a_day_reads_back_as_written() {
+        let (problem, travel) = small();
+        let inst = DayInstance::new("t-Mon", "test", &problem, &travel);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.json");
+        std::fs::write(&path, inst.to_json()).unwrap();
+        let back = DayInstance::read(&path).unwrap();
+        let (p2, t2) = back.to_problem(Variant::Full).unwrap();
+        assert_eq!(p2, problem);
+        use crate::solver::TravelCosts;
+        let pr = crate::solver::ProfileId(0);
+        assert_eq!(
+            t2.distance_m(pr, LocationId(0), LocationId(1)),
+            Some(1000.0)
+        );
+        assert_eq!(t2.duration_s(pr, LocationId(0), LocationId(1)), Some(60.0));
+        assert_eq!(t2.duration_s(pr, LocationId(1), LocationId(0)), None);
+        // gzip too
+        let gz = dir.path().join("t.json.gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut enc, inst.to_json().as_bytes()).unwrap();
+        std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+        assert_eq!(DayInstance::read(&gz).unwrap().problem, problem);
+    }
+
+    #[test]
+    fn the_plain_variant_drops_lunch_and_intake_only() {
+        let (mut problem, travel) = small();
+        problem.vehicle_types[0].lunch_break = Some(crate::solver::LunchBreak {
+            duration_s: 3600.0,
+            start_window: crate::solver::TimeWindow::new(41400.0, 46800.0),
+        });
+        let inst = DayInstance::new("t", "", &problem, &travel);
+        let (full, _) = inst.to_problem(Variant::Full).unwrap();
+        assert!(full.vehicle_types[0].lunch_break.is_some());
+        let (plain, _) = inst.to_problem(Variant::Plain).unwrap();
+        assert!(plain.vehicle_types[0].lunch_break.is_none());
+        assert_eq!(plain.jobs, problem.jobs);
+    }
+
+    #[test]
+    fn a_wrong_file_is_named_with_what_is_wrong() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.json");
+        std::fs::write(&path, "{\"format\": \"other\"}").unwrap();
+        let e = DayInstance::read(&path).unwrap_err().to_string();
+        assert!(e.contains("x.json") && e.contains("line 1"), "{e}");
+        std::fs::write(&path, b"\x1f\x8bgarbage").unwrap();
+        let e = DayInstance::read(&path).unwrap_err().to_string();
+        assert!(e.contains("gzip"), "{e}");
+    }
+}
