@@ -57,8 +57,12 @@ pub struct TravelProfile {
 pub enum Variant {
     /// Every rule as written.
     Full,
-    /// Without the driver's lunch break and the facilities' daily intake limits: the rules
-    /// other solvers (PyVRP) model too, for side-by-side runs.
+    /// The rules PyVRP models too, for side-by-side runs (benches/days_pyvrp.py): no driver's
+    /// lunch break, no daily intake limits at facilities, one opening window per facility
+    /// (from its first opening to its last closing), unload time fixed per visit (the
+    /// per-tonne part dropped), collection time fixed per job (its per-tonne part folded in),
+    /// and trucks may end the day loaded (the end depot takes the last load, as PyVRP's depots
+    /// do).
     Plain,
 }
 
@@ -158,7 +162,58 @@ impl DayInstance {
             }
             for f in &mut problem.facilities {
                 f.daily_intake_kg = None;
+                f.unload_s_per_t = 0.0;
+                if let (Some(a), Some(b)) = (f.opening.first(), f.opening.last()) {
+                    f.opening = vec![crate::solver::TimeWindow::new(a.start_s, b.end_s)];
+                }
             }
+            // A job over a truckload is split here as the solver splits it (equal parts, on
+            // the truck type that needs the fewest), so that every solver gets the same jobs.
+            let mass = problem.mass_dimension;
+            let mut jobs = Vec::with_capacity(problem.jobs.len());
+            for j in &problem.jobs {
+                let k = problem
+                    .vehicle_types
+                    .iter()
+                    .filter(|v| v.streams.as_ref().is_none_or(|s| s.contains(&j.stream)))
+                    .map(|v| {
+                        j.amount
+                            .iter()
+                            .zip(&v.capacity)
+                            .map(|(&a, &c)| {
+                                if c > 0 {
+                                    (a.max(0) as u64).div_ceil(c as u64)
+                                } else {
+                                    u64::MAX
+                                }
+                            })
+                            .max()
+                            .unwrap_or(1)
+                            .max(1)
+                    })
+                    .min()
+                    .unwrap_or(1)
+                    .clamp(1, 64) as i64;
+                for part in 0..k {
+                    let mut p = j.clone();
+                    p.amount = j
+                        .amount
+                        .iter()
+                        .map(|&a| a * (part + 1) / k - a * part / k)
+                        .collect();
+                    let t = mass
+                        .and_then(|m| p.amount.get(m))
+                        .map_or(0.0, |&kg| kg as f64 / 1000.0);
+                    p.service_s += j.service_s_per_t * t;
+                    p.service_s_per_t = 0.0;
+                    if k > 1 {
+                        p.name = format!("{} (part {} of {k})", j.name, part + 1);
+                    }
+                    jobs.push(p);
+                }
+            }
+            problem.jobs = jobs;
+            problem.settings.return_empty = false;
         }
         let n = self.travel.locations;
         let inf = |v: &[Option<f64>]| -> Vec<f64> {

@@ -191,6 +191,8 @@ pub(crate) struct LocalSearch<'a> {
     /// the distance and penalties (>= 0), so moves are first bounded by their distance change
     /// (`dist_bound`, which every move type calls).
     dist_prune: bool,
+    /// Trucks unload at facilities between trips: whole trips move between routes.
+    trips: bool,
     /// Tests: how many moves `dist_bound` has cut.
     #[cfg(test)]
     pruned: std::cell::Cell<u64>,
@@ -298,6 +300,7 @@ impl<'a> LocalSearch<'a> {
             deadline: None,
             stop: None,
             unloads: true,
+            trips: inst.has_fac && inst.return_empty,
         }
     }
 
@@ -410,6 +413,7 @@ impl<'a> LocalSearch<'a> {
             &self.pen,
             &|c| self.node_seg(vt, c),
             &mut b,
+            false,
         );
         (cost, b.pre[full.len() - 1])
     }
@@ -718,7 +722,7 @@ impl<'a> LocalSearch<'a> {
             b.plain(ctx, &route.nodes, &node);
             0
         } else {
-            build(inst, ctx, vt, &route.nodes, &self.pen, &node, &mut b)
+            build(inst, ctx, vt, &route.nodes, &self.pen, &node, &mut b, false)
         };
         route.pre = b.pre;
         route.suf = b.suf;
@@ -998,6 +1002,13 @@ impl<'a> LocalSearch<'a> {
             let rv = self.route_of[v as usize] as usize;
             let iv = self.pos_of[v as usize] as usize;
             if !is_job(self.routes[rv].nodes[iv - 1]) && self.moves_after(u, rv, iv - 1) {
+                any = true;
+                if self.restrict {
+                    self.mark_moved(u, v, before);
+                }
+                continue;
+            }
+            if self.trips && self.trip_moves(u, v) {
                 any = true;
                 if self.restrict {
                     self.mark_moved(u, v, before);
@@ -1549,6 +1560,91 @@ impl<'a> LocalSearch<'a> {
         }
         self.apply_relocate(ru, iu, rv, iv, len, rev, fac);
         true
+    }
+
+    /// Positions `a..=c` of the trip of the job at `i` of route `r`: its jobs and the unload
+    /// that ends it (`c` is its last job when no unload follows).
+    fn trip_of(&self, r: usize, i: usize) -> (usize, usize) {
+        let nodes = &self.routes[r].nodes;
+        let mut a = i;
+        while a > 1 && is_job(nodes[a - 1]) {
+            a -= 1;
+        }
+        let mut b = i;
+        while is_job(nodes[b + 1]) {
+            b += 1;
+        }
+        let c = if nodes[b + 1] >= FAC && nodes[b + 1] < START {
+            b + 1
+        } else {
+            b
+        };
+        (a, c)
+    }
+
+    /// Trip relocate: the whole trip of the job at `iu` of route `ru` (its jobs and its unload)
+    /// goes after position `iv` of another route `rv`, a trip boundary (its start or an
+    /// unload). With full trucks a job alone cannot change trucks (it overloads a trip of the
+    /// other truck), so without this move a truck's day could only be emptied through worse
+    /// plans (multi-trip solvers move whole trips: PyVRP's TripRelocate, Cattaruzza et al.).
+    fn trip_relocate(&mut self, ru: usize, iu: usize, rv: usize, iv: usize) -> bool {
+        let (a, c) = self.trip_of(ru, iu);
+        let route_v = &self.routes[rv];
+        if ru == rv || iv >= route_v.last() || is_job(route_v.nodes[iv]) {
+            return false;
+        }
+        let nu = &self.routes[ru].nodes;
+        if (a..=c).any(|k| is_job(nu[k]) && !self.compat(nu[k], rv)) {
+            return false;
+        }
+        let mut sv = route_v.pre[iv];
+        for k in a..=c {
+            sv = self.psh(rv, &sv, nu[k]);
+        }
+        let sv = self.tail_join(rv, &sv, rv, iv + 1, true);
+        let new_v = self.cost(rv, &sv);
+        let old = self.routes[ru].cost + route_v.cost;
+        if new_v - route_v.cost >= self.routes[ru].cost && self.nlim == 0 {
+            return false;
+        }
+        let (new_u, su) = self.without(ru, a, c);
+        if new_u + new_v - old + self.gdelta(&[(ru, su.as_ref()), (rv, Some(&sv))]) >= 0 {
+            return false;
+        }
+        let moved: Vec<u32> = self.routes[ru].nodes.drain(a..=c).collect();
+        let was_empty = self.routes[rv].n_jobs == 0;
+        self.routes[rv].nodes.splice(iv + 1..iv + 1, moved);
+        self.counter += 1;
+        self.update_route(ru);
+        self.update_route(rv);
+        if was_empty {
+            let vt = self.routes[rv].vt;
+            self.add_spare(vt);
+        }
+        true
+    }
+
+    /// Trip relocations of the trip of `u` next to the trip of `v` (before it or after it) in
+    /// `v`'s route.
+    fn trip_moves(&mut self, u: u32, v: u32) -> bool {
+        let (ru, rv) = (
+            self.route_of[u as usize] as usize,
+            self.route_of[v as usize] as usize,
+        );
+        if ru == rv {
+            return false;
+        }
+        let (iu, iv) = (
+            self.pos_of[u as usize] as usize,
+            self.pos_of[v as usize] as usize,
+        );
+        let (a, c) = self.trip_of(rv, iv);
+        if self.trip_relocate(ru, iu, rv, a - 1) {
+            return true;
+        }
+        c != self.routes[rv].last()
+            && !is_job(self.routes[rv].nodes[c])
+            && self.trip_relocate(ru, iu, rv, c)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -2263,7 +2359,16 @@ pub(crate) fn best_break_nodes(inst: &Inst, vt: usize, nodes: &[u32], pen: &Pen)
     full.extend(nodes.iter().copied().filter(|&c| c != BRK));
     full.push(END);
     let mut b = Built::default();
-    build(inst, &ctx, vt, &full, pen, &|c| ctx.node(c, vt), &mut b);
+    build(
+        inst,
+        &ctx,
+        vt,
+        &full,
+        pen,
+        &|c| ctx.node(c, vt),
+        &mut b,
+        false,
+    );
     let mut out = full[1..full.len() - 1].to_vec();
     if b.brk_pos != NONE {
         out.insert(b.brk_pos as usize, BRK);
@@ -2341,6 +2446,7 @@ fn build(
     pen: &Pen,
     node: &dyn Fn(u32) -> Seg,
     b: &mut Built,
+    cost_only: bool,
 ) -> i64 {
     let n = nodes.len();
     if inst.vts[vt].brk.is_none() {
@@ -2389,6 +2495,9 @@ fn build(
     }
     let best = (best.0.0, best.1);
     b.brk_pos = best.1;
+    if cost_only {
+        return best.0;
+    }
     b.pre.clear();
     b.suf.clear();
     if best.1 == NONE {
@@ -2416,12 +2525,22 @@ fn build(
 /// driver's break at its best place and every node's window picked in order: exact under time,
 /// O(route length). For callers outside the local search (the perturbation's reinsertion).
 pub(crate) fn priced_route(inst: &Inst, ctx: &Ctx, vt: usize, nodes: &[u32], pen: &Pen) -> i64 {
-    let mut full = Vec::with_capacity(nodes.len() + 2);
-    full.push(START);
-    full.extend(nodes.iter().copied().filter(|&c| c != BRK));
-    full.push(END);
-    let mut b = Built::default();
-    build(inst, ctx, vt, &full, pen, &|c| ctx.node(c, vt), &mut b)
+    // The perturbation prices thousands of candidate routes per second on multi-trip days:
+    // the buffers are kept per thread rather than allocated per call (`perf` on the Cixi demo
+    // days: allocation and copying took a third of the search).
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<(Vec<u32>, Built)> =
+            std::cell::RefCell::new((Vec::new(), Built::default()));
+    }
+    SCRATCH.with(|cell| {
+        let mut guard = cell.borrow_mut();
+        let (full, b) = &mut *guard;
+        full.clear();
+        full.push(START);
+        full.extend(nodes.iter().copied().filter(|&c| c != BRK));
+        full.push(END);
+        build(inst, ctx, vt, full, pen, &|c| ctx.node(c, vt), b, true)
+    })
 }
 
 #[cfg(test)]

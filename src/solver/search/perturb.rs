@@ -62,6 +62,19 @@ pub(super) fn prefix_suffix(
     }
 }
 
+/// Marks an insertion position as "a trip of its own" (job and facility) in `insert`.
+const TRIP: u32 = 1 << 31;
+
+/// Whether insertion position `pos` of route `r` is priced for the first time for this job.
+fn first_try(tried: &mut Vec<(u32, u32)>, r: usize, pos: u32) -> bool {
+    let key = (r as u32, pos);
+    if tried.contains(&key) {
+        return false;
+    }
+    tried.push(key);
+    true
+}
+
 pub(crate) struct Perturber<'a> {
     inst: &'a Inst,
     ctxs: Vec<Ctx<'a>>,
@@ -75,6 +88,8 @@ pub(crate) struct Perturber<'a> {
     marks: Vec<u32>,
     pub min_remove: usize,
     pub max_remove: usize,
+    /// Positions priced for the job being inserted (route, position | TRIP).
+    tried: Vec<(u32, u32)>,
     /// Probability that a perturbation starts by emptying a short route.
     route_ruin: f64,
     /// Insertions priced on the whole route (nodes with several time windows pick theirs in
@@ -108,12 +123,17 @@ impl<'a> Perturber<'a> {
             fresh: Vec::new(),
             removed: Vec::new(),
             marks: Vec::new(),
+            tried: Vec::new(),
             min_remove: min_remove.max(1),
             max_remove: max_remove.max(min_remove.max(1)),
             exact: inst.has_time && inst.has_multi,
             // Measured on CVRP X (X-n524-k153: 2.1 % -> 0.4 %); under time windows it did not
             // help (Gehring-Homberger R2_10_1, RC1_10_1).
-            route_ruin: if inst.has_time { 0.0 } else { 0.1 },
+            route_ruin: if inst.has_time && !inst.has_fac {
+                0.0
+            } else {
+                0.1
+            },
         }
     }
 
@@ -170,7 +190,7 @@ impl<'a> Perturber<'a> {
         }
         let k = rng
             .random_range(self.min_remove..=self.max_remove)
-            .min(inst.nj);
+            .min((inst.nj * 2).div_ceil(5).max(1));
         let near = std::mem::take(&mut self.near);
         if self.route_ruin > 0.0 && routes.len() > 1 && rng.random_bool(self.route_ruin) {
             // Route ruin: empty a short route (the shortest of three drawn) so that its jobs
@@ -313,12 +333,23 @@ impl<'a> Perturber<'a> {
         self.removed.push(c);
     }
 
-    /// Penalised cost of route `r` with job `u` inserted before position `i`, priced whole
+    /// The facility closing a trip of job `u` alone on a truck of type `vt`, when trucks
+    /// unload at facilities between trips.
+    fn trip_fac(&self, vt: usize, u: u32) -> Option<u32> {
+        let inst = self.inst;
+        if !inst.has_fac || !inst.return_empty {
+            return None;
+        }
+        let f = inst.close_fac[vt][u as usize];
+        (f != NONE).then_some(FAC + f)
+    }
+
+    /// Penalised cost of route `r` with `ins` inserted before position `i`, priced whole
     /// (windows picked in order, the break at its best place): O(route length).
-    fn exact_delta(&self, route: &IRoute, i: usize, u: u32, pen: &Pen) -> i64 {
-        let mut buf = Vec::with_capacity(route.nodes.len() + 1);
+    fn exact_delta(&self, route: &IRoute, i: usize, ins: &[u32], pen: &Pen) -> i64 {
+        let mut buf = Vec::with_capacity(route.nodes.len() + ins.len());
         buf.extend_from_slice(&route.nodes[..i]);
-        buf.push(u);
+        buf.extend_from_slice(ins);
         buf.extend_from_slice(&route.nodes[i..]);
         priced_route(self.inst, &self.ctxs[route.vt], route.vt, &buf, pen)
     }
@@ -337,6 +368,7 @@ impl<'a> Perturber<'a> {
         let compat = inst.job_compat[u as usize];
         // (delta, route, position) with route == NONE for a new route of type `position`.
         let mut best: Option<(i64, u32, u32)> = None;
+        self.tried.clear();
         for &v in near {
             let r = self.route_of[v as usize];
             if r == NONE {
@@ -357,9 +389,13 @@ impl<'a> Perturber<'a> {
             // a break, which `pre[i]` has taken after the node before it.
             let after = iv + 1 + (routes[r].nodes.get(iv + 1) == Some(&BRK)) as usize;
             for i in [iv, after] {
+                // Neighbours on the same route share positions: each priced once.
+                if !first_try(&mut self.tried, r, i as u32) {
+                    continue;
+                }
                 let s = &self.segs[r];
                 if self.exact {
-                    let c = self.exact_delta(&routes[r], i, u, pen) - s.cost;
+                    let c = self.exact_delta(&routes[r], i, &[u], pen) - s.cost;
                     if best.is_none_or(|b| c < b.0) {
                         best = Some((c, r as u32, i as u32));
                     }
@@ -369,6 +405,36 @@ impl<'a> Perturber<'a> {
                 let c = ctx.pen_cost(vt, &ctx.concat(&a, &s.suf[i]), pen) - s.cost;
                 if best.is_none_or(|b| c < b.0) {
                     best = Some((c, r as u32, i as u32));
+                }
+            }
+            // Multi-trip: `u` as a trip of its own (`u`, then its nearest facility) just
+            // before or just after v's trip. Into a trip, a job often overloads it, and a
+            // route whose trucks are full could then only take a job through a worse plan.
+            if let Some(f) = self.trip_fac(vt, u) {
+                let nodes = &routes[r].nodes;
+                let start = nodes[..iv]
+                    .iter()
+                    .rposition(|&c| c >= FAC && c != BRK)
+                    .map_or(0, |k| k + 1);
+                let end = nodes[iv..]
+                    .iter()
+                    .position(|&c| c >= FAC && c != BRK)
+                    .map(|k| iv + k + 1);
+                for i in std::iter::once(start).chain(end) {
+                    let i = i + (nodes.get(i) == Some(&BRK)) as usize;
+                    if !first_try(&mut self.tried, r, TRIP | i as u32) {
+                        continue;
+                    }
+                    let c = if self.exact {
+                        self.exact_delta(&routes[r], i, &[u, f], pen)
+                    } else {
+                        let s = &self.segs[r];
+                        let a = ctx.concat(&ctx.concat(&s.pre[i], &su), &ctx.node(f, vt));
+                        ctx.pen_cost(vt, &ctx.concat(&a, &s.suf[i]), pen)
+                    } - self.segs[r].cost;
+                    if best.is_none_or(|b| c < b.0) {
+                        best = Some((c, r as u32, TRIP | i as u32));
+                    }
                 }
             }
         }
@@ -400,6 +466,12 @@ impl<'a> Perturber<'a> {
             }
         }
         match best {
+            Some((_, r, i)) if r != NONE && i & TRIP != 0 => {
+                let (r, i) = (r as usize, (i & !TRIP) as usize);
+                let f = self.trip_fac(routes[r].vt, u).unwrap_or(NONE);
+                routes[r].nodes.splice(i..i, [u, f]);
+                self.index_route(routes, r);
+            }
             Some((_, r, i)) if r != NONE => {
                 let r = r as usize;
                 routes[r].nodes.insert(i as usize, u);
