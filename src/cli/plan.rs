@@ -288,6 +288,8 @@ struct Ui {
     current: Mutex<Option<ProgressBar>>,
     /// `--write-days`.
     days: Option<DaysOut>,
+    /// Per day searched: share of its time limit used, best cost so far.
+    days_progress: Mutex<std::collections::BTreeMap<&'static str, (f64, Option<f64>)>>,
 }
 
 /// Where `--write-days` writes, and the first error doing so (the observer cannot return one).
@@ -383,6 +385,7 @@ impl Ui {
             tty,
             current: Mutex::new(None),
             days: None,
+            days_progress: Mutex::new(Default::default()),
         }
     }
 
@@ -466,15 +469,25 @@ impl Observer for Ui {
         ));
     }
 
-    fn search(&self, _day: Weekday, p: &Progress) {
+    fn search(&self, day: Weekday, p: &Progress) {
+        // The days run side by side: the bar shows the slowest day's share of its time limit
+        // (a day that converges stops before it) and how many days are being searched.
+        let Ok(mut seen) = self.days_progress.lock() else {
+            return;
+        };
+        let entry = seen.entry(day.name()).or_insert((0.0, None));
+        *entry = (p.fraction.clamp(0.0, 1.0), p.best_cost);
+        let lowest = seen.values().map(|v| v.0).fold(1.0, f64::min);
+        let total: f64 = seen.values().filter_map(|v| v.1).sum();
+        let running = seen.values().filter(|v| v.0 < 1.0).count();
+        drop(seen);
         if let Ok(c) = self.current.lock()
             && let Some(b) = c.as_ref()
         {
-            b.set_position((p.fraction.clamp(0.0, 1.0) * 1000.0) as u64);
-            b.set_message(match p.best_cost {
-                Some(c) => format!("best cost {c:.0}, {} iterations", p.iterations),
-                None => format!("no feasible plan yet, {} iterations", p.iterations),
-            });
+            b.set_position((lowest * 1000.0) as u64);
+            b.set_message(format!(
+                "{running} day(s) searching; best costs so far sum to {total:.0}"
+            ));
         }
     }
 }

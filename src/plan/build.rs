@@ -121,6 +121,21 @@ pub const MAX_SITES: usize = 10_000;
 /// cell (8), the solver's distance and time as `f64` (16) and its internal copies (about 8).
 const MATRIX_BYTES_PER_PAIR: f64 = 32.0;
 
+/// How many days are searched at once, and with how many search threads each, for `threads`
+/// cores (0: all) and `days` days: one thread per day while there are more days than cores
+/// (the demo week: 5 days on 2 cores), the cores shared out otherwise. The plan depends on
+/// the seed and on the threads per day, not on the order the days run in.
+pub fn day_threads(threads: usize, days: usize) -> (usize, usize) {
+    let cores = if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        threads
+    };
+    let days = days.max(1);
+    let parallel = cores.min(days).max(1);
+    (parallel, (cores / days).max(1))
+}
+
 /// Plans the scenario's week on the loaded map.
 pub fn plan_week(
     scenario: &Scenario,
@@ -419,51 +434,64 @@ pub fn plan_week(
         return Err(PlanError::Input(problems));
     }
 
-    // One solve per working day. After Ctrl-C the days not yet searched are still solved,
-    // at once: the solver places nothing once stopped and lists each collection as not
-    // planned, stopped by the user (other reasons, a park no truck may serve, stay).
+    // One solve per working day, the days side by side (`day_threads`). After Ctrl-C the days
+    // not yet searched are still solved, at once: the solver places nothing once stopped and
+    // lists each collection as not planned, stopped by the user (other reasons, a park no
+    // truck may serve, stay).
+    let (parallel, per_day) = day_threads(opts.threads, day_problems.len());
+    observer.phase("search");
+    let solve_day = |(day, problem, _): &(Weekday, solver::Problem, Vec<usize>)| {
+        let t = Instant::now();
+        if problem.jobs.is_empty() {
+            return Ok(None);
+        }
+        let config = solver::SolveConfig {
+            seed: opts.seed,
+            threads: per_day,
+            time_limit: Some(opts.time_limit),
+            max_iterations: opts.max_iterations,
+            converge: true,
+            stop: opts.stop.clone(),
+            ..Default::default()
+        };
+        observer.day_problem(*day, problem, &travel);
+        let progress = |p: &solver::Progress| observer.search(*day, p);
+        let out = solver::solve_with(problem, &travel, &config, None, Some(&progress))
+            .map_err(|source| PlanError::Solver { day: *day, source })?;
+        Ok(Some((out, t.elapsed())))
+    };
+    let outcomes: Vec<Result<Option<(solver::SolveOutcome, Duration)>, PlanError>> =
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(parallel)
+            .build()
+        {
+            Ok(pool) => pool.install(|| day_problems.par_iter().map(solve_day).collect()),
+            Err(_) => day_problems.iter().map(solve_day).collect(),
+        };
     let mut days = Vec::new();
     let mut splits = Vec::new();
     let mut stopped_early = false;
-    for (day, problem, job_park) in day_problems {
-        let t = Instant::now();
-        let name = format!("search {day}");
-        observer.phase(&name);
-        if problem.jobs.is_empty() {
+    for ((day, problem, job_park), outcome) in day_problems.iter().zip(outcomes) {
+        let (day, name) = (*day, format!("search {day}"));
+        let Some((out, took)) = outcome? else {
             days.push(DayPlan {
                 day,
                 routes: Vec::new(),
                 unserved: Vec::new(),
             });
-            observer.done(&name, t.elapsed(), "no collections");
+            observer.done(&name, Duration::ZERO, "no collections");
             continue;
-        }
-        let config = solver::SolveConfig {
-            seed: opts.seed,
-            threads: opts.threads,
-            time_limit: Some(opts.time_limit),
-            max_iterations: opts.max_iterations,
-            stop: opts.stop.clone(),
-            ..Default::default()
         };
-        observer.day_problem(day, &problem, &travel);
-        let progress = |p: &solver::Progress| observer.search(day, p);
-        let out = solver::solve_with(&problem, &travel, &config, None, Some(&progress))
-            .map_err(|source| PlanError::Solver { day, source })?;
-        solver::check(&problem, &travel, &out.solution)
+        solver::check(problem, &travel, &out.solution)
             .map_err(|source| PlanError::Check { day, source })?;
-        if opts
-            .stop
-            .as_ref()
-            .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
-        {
+        if out.stats.stopped == solver::StopReason::Stopped {
             stopped_early = true;
         }
         let ctx = DayContext {
             scenario,
             sites: &sites_out,
-            problem: &problem,
-            job_park: &job_park,
+            problem,
+            job_park,
             routers: &routers,
             snaps: &snaps,
             vt_net: &vt_net,
@@ -471,13 +499,15 @@ pub fn plan_week(
         let plan = ctx.day_plan(day, &out.solution, &mut splits);
         observer.done(
             &name,
-            t.elapsed(),
+            took,
             &format!(
-                "{} trucks, {:.1} km, cost {:.0}, {} unserved",
+                "{} trucks, {:.1} km, cost {:.0}, {} unserved; {} after {} iterations",
                 plan.routes.len(),
                 plan.routes.iter().map(Route::distance_km).sum::<f64>() + 0.0,
                 out.solution.cost,
-                plan.unserved.len()
+                plan.unserved.len(),
+                out.stats.stopped.word(),
+                out.stats.iterations
             ),
         );
         days.push(plan);

@@ -109,6 +109,11 @@ pub struct SolveConfig {
     pub max_iterations: Option<u64>,
     /// Stop a search thread after this many iterations without improving its best solution.
     pub max_stall: Option<u64>,
+    /// Stop a search thread when it has converged: after [`converged_after`] iterations (for
+    /// the day's size) without improving its best solution. The time limit stays a cap. A
+    /// search that ends this way gives the same plan for the same seed and threads whatever
+    /// the machine's load.
+    pub converge: bool,
     /// Set by another thread (e.g. on Ctrl-C) to stop the search; the best so far is returned.
     pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     pub params: Params,
@@ -131,11 +136,23 @@ impl Default for SolveConfig {
             time_limit: Some(Duration::from_secs(10)),
             max_iterations: None,
             max_stall: None,
+            converge: false,
             stop: None,
             params: Params::default(),
         }
     }
 }
+
+/// Iterations without a better plan after which a search of `jobs` stops as converged (with
+/// [`SolveConfig::converge`]). Measured on the Cixi demo days (11-20 stops, BENCHMARKS.md):
+/// every seed's last improvement came within ~1,500 iterations; the allowance grows with the
+/// day's size, as the iterations a perturbation needs to reach every part of the plan do.
+pub fn converged_after(jobs: usize) -> u64 {
+    CONVERGE_MIN.max(CONVERGE_PER_JOB * jobs as u64)
+}
+
+const CONVERGE_MIN: u64 = 2000;
+const CONVERGE_PER_JOB: u64 = 50;
 
 /// When a phase of the search must end: at a deadline, or when the stop flag is set (Ctrl-C).
 /// Phases whose running time grows with the instance (constructions, Split, repairs) check it
@@ -637,6 +654,16 @@ pub(crate) fn search_why(
     initial: Option<Vec<IRoute>>,
     progress: Option<&(dyn Fn(&Progress) + Sync)>,
 ) -> (Indiv, u64, StopReason) {
+    let with_stall;
+    let cfg = if cfg.converge {
+        let mut c = cfg.clone();
+        let n = converged_after(inst.nj);
+        c.max_stall = Some(cfg.max_stall.map_or(n, |m| m.min(n)));
+        with_stall = c;
+        &with_stall
+    } else {
+        cfg
+    };
     let shared = Shared {
         start: Instant::now(),
         progress,

@@ -62,6 +62,24 @@ pub(super) fn prefix_suffix(
     }
 }
 
+/// Penalised cost of route `nodes` for the reinsertion: nodes pushed in order (each picks its
+/// window), O(route length). A route that takes the driver's break keeps it after the same
+/// node: pricing every place of the break made each candidate O(length^2) and took half the
+/// search on the Cixi demo days (`perf`); the local search puts the break at its best place
+/// afterwards. A route without one gets its best place ([`priced_route`]).
+fn route_price(inst: &Inst, ctx: &Ctx, vt: usize, nodes: &[u32], pen: &Pen) -> i64 {
+    if !nodes.contains(&BRK) {
+        return priced_route(inst, ctx, vt, nodes, pen);
+    }
+    let mut acc = ctx.node_w(START, 0, nodes.first() == Some(&BRK));
+    for (i, &c) in nodes.iter().enumerate() {
+        if c != BRK {
+            acc = ctx.push(&acc, c, nodes.get(i + 1) == Some(&BRK));
+        }
+    }
+    ctx.pen_cost(vt, &ctx.concat(&acc, &ctx.node(END, vt)), pen)
+}
+
 /// Marks an insertion position as "a trip of its own" (job and facility) in `insert`.
 const TRIP: u32 = 1 << 31;
 
@@ -155,7 +173,7 @@ impl<'a> Perturber<'a> {
         if self.exact {
             // Nodes with several windows: insertions are priced on the whole route
             // (`exact_delta`), which picks each node's window in route order.
-            s.cost = priced_route(self.inst, ctx, vt, nodes, pen);
+            s.cost = route_price(self.inst, ctx, vt, nodes, pen);
             self.fresh[r] = true;
             return;
         }
@@ -351,7 +369,7 @@ impl<'a> Perturber<'a> {
         buf.extend_from_slice(&route.nodes[..i]);
         buf.extend_from_slice(ins);
         buf.extend_from_slice(&route.nodes[i..]);
-        priced_route(self.inst, &self.ctxs[route.vt], route.vt, &buf, pen)
+        route_price(self.inst, &self.ctxs[route.vt], route.vt, &buf, pen)
     }
 
     /// Cheapest insertion of `u` next to one of its neighbours or on a spare truck.
