@@ -22,8 +22,9 @@ Mapping to PyVRP 0.14 (one thread, MaxRuntime, --seed):
   client per window (PyVRP's way to model multiple windows). Release dates map to
   `release_time`;
 - streams and skills: one extra load dimension per stream (and per skill) that some vehicle
-  type may not carry (lacks): a job has 1 in its stream's (skills') dimension, a truck that
-  may carry it has a capacity of the number of clients there, else 0, so it cannot serve it;
+  type may not carry (lacks): a job has 10^13 / (number of clients) in its stream's (skills')
+  dimension, a truck that may carry it (has it) room for all of them there, any other none,
+  so that PyVRP's load penalty, even its least, keeps the truck off the job;
 - vehicle types (those with count > 0): count, capacity, start/end depot, shift as the
   vehicle's window, `max_duration_s` as `shift_duration` (no overtime), `max_distance_m`,
   fixed cost, cost per km and per hour; one PyVRP profile per (travel profile, speed factor):
@@ -32,14 +33,21 @@ Mapping to PyVRP 0.14 (one thread, MaxRuntime, --seed):
   `distance_resolution_m`, times in units of `time_resolution_s`, both rounded on the safe
   side (durations and window starts up, window ends and limits down), so a plan PyVRP finds
   feasible is feasible in exact arithmetic; costs scaled by the least power of ten that makes
-  every unit cost an integer or at least 10^4 (rounding error under 0.005 %). A pair with no
-  road gets an arc of 10^9 units.
+  every unit cost an integer or at least 500 (rounding error under 0.1 %), and no more:
+  PyVRP's penalties per unit of excess load or time warp stay within 0.1 to 10^5, so larger
+  unit costs would make breaking capacity or windows cheap. A pair with no road gets an arc of
+  10^9 units.
 
 Not modelled, refused: `max_stops`, `max_daily_amount`, the `fewest_vehicles_first`
 objective. Differences that remain: a truck that may carry several streams reloads only where
 all of them are accepted (wasteroute: where the streams of that trip are accepted); a release
 date holds at the start of the unload at the facility before the trip in PyVRP, at the
-departure after it in wasteroute.
+departure after it in wasteroute (neither arises on the Cixi days: one stream per truck, no
+release dates); at a job with several windows PyVRP chooses the window (the group's client),
+wasteroute takes the first it can still reach on the earliest schedule, so on the same route it
+may price more waiting (both are plans under the same rules: service starts inside one of the
+job's windows). wasteroute reports a duration from a departure on its integer time grid, up to
+a few seconds per route over the exact minimum computed here.
 
 Every solution is checked here in exact arithmetic on the file's values, under wasteroute's
 rules: each job part served once, by a truck that may carry its stream and has its skills;
@@ -49,7 +57,8 @@ shift, the maximum duration and distance; at most `count` trucks per type. `cost
 recomputed from the routes: per truck, fixed_cost + cost_per_km x km (the file's distances) +
 cost_per_hour x hours from leaving the depot to arriving back (waiting included; departure as
 late as the route allows without arriving later, as PyVRP and wasteroute both price it);
-`pyvrp_cost` is PyVRP's own objective divided by the scale.
+`cost` is null when a rule is broken (each broken rule is printed on stderr); `pyvrp_cost` is
+PyVRP's own objective divided by the scale.
 """
 import argparse
 import gzip
@@ -289,7 +298,8 @@ class Model:
                     stops.append((v["end"], (0.0, math.inf), 0.0, None))
             trips.append(trip)
             for t in trips:
-                load = [sum(p["jobs"][ji]["amount"][d] for ji in t) for d in range(len(v["capacity"]))]
+                load = [sum(p["jobs"][ji]["amount"][d] for ji in t)
+                        for d in range(len(v["capacity"]))]
                 if any(a > c for a, c in zip(load, v["capacity"])):
                     bad.append(f"{v['name']}: a trip carries {load} > {v['capacity']}")
             release = [max((p["jobs"][ji].get("release_s", 0.0) for ji in t), default=0.0)
@@ -317,8 +327,7 @@ class Model:
                 bad.append(f"{v['name']}: back at {end:.0f} s, after the shift")
             # Latest departure that still arrives at `end`.
             latest = end
-            for (loc, (early, late), service, ji), leg in zip(reversed(stops[:-1]),
-                                                            reversed(legs[1:])):
+            for (_, (_, late), service, _), leg in zip(reversed(stops[:-1]), reversed(legs[1:])):
                 latest = min(late, latest - leg - service)
             hours = (end - (latest - legs[0])) / 3600
             if v.get("max_duration_s") is not None and hours * 3600 > v["max_duration_s"] + EPS:

@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::BenchError;
-use crate::solver::{MatrixTravel, Problem, ProfileMatrix};
+use crate::solver::{LocationId, MatrixTravel, Problem, ProfileMatrix};
 
 /// The `format` field of every day-instance file.
 pub const FORMAT: &str = "wasteroute-day-1";
@@ -71,25 +71,59 @@ fn round_to(x: f64, step: f64) -> Option<f64> {
 }
 
 impl DayInstance {
-    /// The instance of `problem` on `travel`.
+    /// The instance of `problem` on `travel`, with only the locations the day uses (a
+    /// scenario's matrices cover every park of the week), renumbered in their order.
     pub fn new(name: &str, source: &str, problem: &Problem, travel: &MatrixTravel) -> Self {
+        let mut problem = problem.clone();
+        let mut used: Vec<usize> = problem
+            .jobs
+            .iter()
+            .map(|j| j.location.ix())
+            .chain(
+                problem
+                    .vehicle_types
+                    .iter()
+                    .flat_map(|v| [v.start.ix(), v.end.ix()]),
+            )
+            .chain(problem.facilities.iter().map(|f| f.location.ix()))
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        let new_ix = |l: LocationId| LocationId(used.binary_search(&l.ix()).unwrap_or(0) as u32);
+        for j in &mut problem.jobs {
+            j.location = new_ix(j.location);
+        }
+        for v in &mut problem.vehicle_types {
+            (v.start, v.end) = (new_ix(v.start), new_ix(v.end));
+        }
+        for f in &mut problem.facilities {
+            f.location = new_ix(f.location);
+        }
+        let n = travel.len();
+        let pick = |m: &[f64], step: f64| -> Vec<Option<f64>> {
+            used.iter()
+                .flat_map(|&a| used.iter().map(move |&b| round_to(m[a * n + b], step)))
+                .collect()
+        };
         let profiles = travel
             .profiles()
             .iter()
             .map(|p| TravelProfile {
-                distance_m: p.distance_m.iter().map(|&d| round_to(d, 0.1)).collect(),
-                duration_s: p.duration_s.iter().map(|&t| round_to(t, 0.01)).collect(),
+                distance_m: pick(&p.distance_m, 0.1),
+                duration_s: pick(&p.duration_s, 0.01),
             })
             .collect();
         DayInstance {
             format: FORMAT.into(),
             name: name.into(),
             source: source.into(),
-            problem: problem.clone(),
+            problem,
             travel: Travel {
-                locations: travel.len(),
+                locations: used.len(),
                 profiles,
-                coordinates: travel.all_coordinates().map(|c| c.to_vec()),
+                coordinates: travel
+                    .all_coordinates()
+                    .map(|c| used.iter().map(|&i| c[i]).collect()),
             },
         }
     }
@@ -239,7 +273,7 @@ impl DayInstance {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::solver::{Job, LocationId, VehicleType};
+    use crate::solver::{Job, VehicleType};
 
     fn small() -> (Problem, MatrixTravel) {
         let problem = Problem {

@@ -161,6 +161,10 @@ pub struct DaysArgs {
     /// Write one row per run here (instance,variant,seed,cost,trucks,seconds,iterations,stopped).
     #[arg(long)]
     pub csv: Option<PathBuf>,
+    /// Search the whole --seconds instead of stopping when converged (as `plan` does): for
+    /// long runs that set best-known costs.
+    #[arg(long)]
+    pub full_time: bool,
 }
 
 pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
@@ -203,7 +207,7 @@ impl RunArgs {
         problem: &Problem,
         travel: &MatrixTravel,
     ) -> anyhow::Result<SolveOutcome> {
-        self.solve_seed(name, problem, travel, self.seed)
+        self.solve_seed(name, problem, travel, self.seed, false)
     }
 
     /// [`RunArgs::solve`] with another seed.
@@ -213,9 +217,11 @@ impl RunArgs {
         problem: &Problem,
         travel: &MatrixTravel,
         seed: u64,
+        converge: bool,
     ) -> anyhow::Result<SolveOutcome> {
         let config = SolveConfig {
             seed,
+            converge,
             threads: self.threads,
             time_limit: if self.iterations.is_some() {
                 None
@@ -505,7 +511,9 @@ fn days_bench(a: DaysArgs) -> anyhow::Result<()> {
         let mut runs: Vec<(f64, usize, f64, String)> = Vec::new();
         for k in 0..a.seeds {
             let seed = a.run.seed + k;
-            let out = a.run.solve_seed(&inst.name, &problem, &travel, seed)?;
+            let out = a
+                .run
+                .solve_seed(&inst.name, &problem, &travel, seed, !a.full_time)?;
             let sol = &out.solution;
             if !sol.unassigned.is_empty() {
                 bail!(

@@ -300,7 +300,7 @@ impl<'a> LocalSearch<'a> {
             deadline: None,
             stop: None,
             unloads: true,
-            trips: inst.has_fac && inst.return_empty,
+            trips: inst.has_fac,
         }
     }
 
@@ -1595,6 +1595,11 @@ impl<'a> LocalSearch<'a> {
         }
         let nu = &self.routes[ru].nodes;
         if (a..=c).any(|k| is_job(nu[k]) && !self.compat(nu[k], rv)) {
+            return false;
+        }
+        // A last trip that ends at the depot (trucks may end loaded) goes last only: before
+        // another trip it would join that trip's load.
+        if is_job(nu[c]) && route_v.nodes[iv + 1] != END {
             return false;
         }
         let mut sv = route_v.pre[iv];

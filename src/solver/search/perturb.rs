@@ -355,7 +355,7 @@ impl<'a> Perturber<'a> {
     /// unload at facilities between trips.
     fn trip_fac(&self, vt: usize, u: u32) -> Option<u32> {
         let inst = self.inst;
-        if !inst.has_fac || !inst.return_empty {
+        if !inst.has_fac {
             return None;
         }
         let f = inst.close_fac[vt][u as usize];
