@@ -574,7 +574,11 @@ fn days_bench(a: DaysArgs) -> anyhow::Result<()> {
             } else {
                 format!("{tmin}-{tmax}")
             },
-            gap.map_or("-".into(), |g| format!("{g:.2}")),
+            // Never "-0.00" for a cost a hair under the best-known one.
+            gap.map_or("-".into(), |g| format!(
+                "{:.2}",
+                if g.abs() < 0.005 { 0.0 } else { g }
+            )),
             within.map_or("-".into(), |w| format!("{w}/{}", costs.len())),
             median(&secs),
             reasons.join(", ")

@@ -149,7 +149,10 @@ pub fn run(args: PlanArgs) -> anyhow::Result<std::process::ExitCode> {
         });
     }
     if let Some(dir) = &args.write_days {
-        ui.days = Some(DaysOut::new(dir, &args.scenario, &args.add_parks, &s.name)?);
+        ui.days = Some(
+            DaysOut::new(dir, &args.scenario, &args.add_parks, &s.name, &s.days)
+                .context("--write-days")?,
+        );
     }
     let mut opts = PlanOptions::from_scenario(&s);
     if let Some(sec) = args.seconds {
@@ -307,6 +310,7 @@ impl DaysOut {
         scenario: &std::path::Path,
         add_parks: &[PathBuf],
         name: &str,
+        days: &[Weekday],
     ) -> anyhow::Result<DaysOut> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let stem = |p: &std::path::Path, up: bool| {
@@ -327,6 +331,17 @@ impl DaysOut {
         }
         let mut inputs = vec![scenario.to_path_buf()];
         inputs.extend(add_parks.iter().cloned());
+        // Checked now, not after the search: a file that is not ours fails at once.
+        let words: Vec<(&str, &std::path::Path)> =
+            inputs.iter().map(|p| ("an input", p.as_path())).collect();
+        for d in days {
+            let path = dir.join(format!("{prefix}-{}.json", d.name()));
+            wasteroute::files::check_target(
+                &path,
+                wasteroute::files::FileKind::DayInstance,
+                &words,
+            )?;
+        }
         Ok(DaysOut {
             dir: dir.to_path_buf(),
             prefix,

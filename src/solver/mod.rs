@@ -56,7 +56,7 @@ pub use check::{CheckError, CheckReport, check};
 pub use error::{InputProblem, MAX_JOBS, MAX_PARTS, SolverError, Subject, TooManyParts};
 pub use model::*;
 use search::Until;
-pub use search::{Algorithm, Params, Progress, SolveConfig, StopReason};
+pub use search::{Algorithm, Params, Progress, SolveConfig, StopReason, converged_after};
 pub use solution::*;
 pub use travel::{MatrixTravel, ProfileMatrix, TravelCosts};
 

@@ -2442,7 +2442,9 @@ fn fill(
 }
 
 /// Builds the segments of a route of type `vt` with the driver's break at its best place by
-/// penalised cost (or none, when the route may do without); returns that cost.
+/// penalised cost (or none, when the route may do without); returns that cost. `cost_only`:
+/// the cost alone, without the final segments.
+#[allow(clippy::too_many_arguments)]
 fn build(
     inst: &Inst,
     ctx: &Ctx,
