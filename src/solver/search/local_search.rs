@@ -193,6 +193,8 @@ pub(crate) struct LocalSearch<'a> {
     dist_prune: bool,
     /// Trucks unload at facilities between trips: whole trips move between routes.
     trips: bool,
+    /// (route, first position of a trip) whose places `trip_moves` priced for the job tried.
+    trip_tried: Vec<(u32, u32)>,
     /// Tests: how many moves `dist_bound` has cut.
     #[cfg(test)]
     pruned: std::cell::Cell<u64>,
@@ -301,6 +303,7 @@ impl<'a> LocalSearch<'a> {
             stop: None,
             unloads: true,
             trips: inst.has_fac,
+            trip_tried: Vec::new(),
         }
     }
 
@@ -976,6 +979,7 @@ impl<'a> LocalSearch<'a> {
         let last_tested = self.tested[u as usize];
         self.tested[u as usize] = self.counter;
         let nbs = std::mem::take(&mut self.neighbours[u as usize]);
+        self.trip_tried.clear();
         for &v in &nbs {
             if self.route_of[v as usize] == NONE {
                 continue;
@@ -1009,6 +1013,7 @@ impl<'a> LocalSearch<'a> {
                 continue;
             }
             if self.trips && self.trip_moves(u, v) {
+                self.trip_tried.clear();
                 any = true;
                 if self.restrict {
                     self.mark_moved(u, v, before);
@@ -1643,7 +1648,18 @@ impl<'a> LocalSearch<'a> {
             self.pos_of[u as usize] as usize,
             self.pos_of[v as usize] as usize,
         );
+        // A trip moves from its first job only (from each of its jobs it is the same move).
+        if is_job(self.routes[ru].nodes[iu - 1]) {
+            return false;
+        }
         let (a, c) = self.trip_of(rv, iv);
+        // Neighbours in the same trip of v offer the same two places: each priced once per
+        // round of u's neighbours (`trip_tried`, cleared in `try_node` and after a move).
+        let key = (rv as u32, a as u32);
+        if self.trip_tried.contains(&key) {
+            return false;
+        }
+        self.trip_tried.push(key);
         if self.trip_relocate(ru, iu, rv, a - 1) {
             return true;
         }
