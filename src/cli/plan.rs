@@ -53,7 +53,10 @@ pub struct PlanArgs {
     /// More parks (CSV, same columns as the scenario's), e.g. parks under construction: what if they open?
     #[arg(long = "add-parks", value_name = "CSV")]
     add_parks: Vec<PathBuf>,
-    /// Search time per working day, seconds [default: the scenario's time_limit_s].
+    /// The most a working day's search may take, seconds [default: the scenario's
+    /// time_limit_s]. Each day stops earlier when its search has converged (no better plan
+    /// for a number of iterations that grows with the day's size), so that the same seed gives
+    /// the same plan whatever the machine's load; the summary says why each day stopped.
     #[arg(long, value_parser = args::seconds)]
     seconds: Option<f64>,
     /// Stop each day's search after this many iterations (with --threads, makes the plan reproducible).
@@ -62,7 +65,8 @@ pub struct PlanArgs {
     /// Seed of the search [default: the scenario's seed].
     #[arg(long)]
     seed: Option<u64>,
-    /// Search threads, 0 = all cores [default: the scenario's threads].
+    /// Cores to use, 0 = all [default: the scenario's threads]: the days are searched side by
+    /// side (one search thread each while there are more days than cores).
     #[arg(long, value_parser = args::threads)]
     threads: Option<usize>,
     /// Write no maps (PNG/SVG): faster; report.html then has no maps.
