@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use wasteroute::osm::{self, LoadOptions};
@@ -377,17 +376,8 @@ fn output_errors_name_the_file_and_what_to_do() {
     assert!(docs.join("thesis.docx").is_file());
 }
 
-fn wasteroute(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_wasteroute"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::run_wasteroute as wasteroute;
 
 #[test]
 fn output_render_command_draws_a_plan_and_reports_bad_input() {

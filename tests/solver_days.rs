@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use wasteroute::bench::days::{DayInstance, Variant};
@@ -105,18 +104,8 @@ fn a_converged_search_stops_on_its_own_with_the_same_plan() {
     assert_eq!(a.stats.iterations, b.stats.iterations);
 }
 
-fn run(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_wasteroute"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::run_wasteroute as run;
 
 #[test]
 fn bench_days_prints_the_gap_and_why_each_search_stopped() {
@@ -158,17 +147,21 @@ fn bench_days_prints_the_gap_and_why_each_search_stopped() {
 fn plan_writes_each_day_as_an_instance_that_reads_back() {
     let dir = tempfile::tempdir().unwrap();
     let days = dir.path().join("days");
-    let (ok, _, err) = run(&[
-        "plan",
-        "maps/cixi/scenario.toml",
-        "--out",
-        dir.path().join("out").to_str().unwrap(),
-        "--iterations",
-        "50",
-        "--no-maps",
-        "--write-days",
-        days.to_str().unwrap(),
-    ]);
+    let out = dir.path().join("out");
+    let plan = || {
+        run(&[
+            "plan",
+            "maps/cixi/scenario.toml",
+            "--out",
+            out.to_str().unwrap(),
+            "--iterations",
+            "50",
+            "--no-maps",
+            "--write-days",
+            days.to_str().unwrap(),
+        ])
+    };
+    let (ok, _, err) = plan();
     assert!(ok, "{err}");
     for d in ["Mon", "Tue", "Wed", "Thu", "Fri"] {
         let inst = DayInstance::read(&days.join(format!("cixi-{d}.json"))).unwrap();
@@ -181,17 +174,7 @@ fn plan_writes_each_day_as_an_instance_that_reads_back() {
     }
     // A second run replaces its own files, never someone else's.
     std::fs::write(days.join("cixi-Mon.json"), "my notes").unwrap();
-    let (ok, _, err) = run(&[
-        "plan",
-        "maps/cixi/scenario.toml",
-        "--out",
-        dir.path().join("out").to_str().unwrap(),
-        "--iterations",
-        "50",
-        "--no-maps",
-        "--write-days",
-        days.to_str().unwrap(),
-    ]);
+    let (ok, _, err) = plan();
     assert!(!ok);
     assert!(err.contains("cixi-Mon.json"), "{err}");
     assert_eq!(

@@ -38,3 +38,17 @@ pub fn shared_file(rel: &str) -> Option<PathBuf> {
     );
     Some(path)
 }
+
+/// Runs the wasteroute binary with `args` in the repository's folder: (success, stdout, stderr).
+pub fn run_wasteroute(args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wasteroute"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

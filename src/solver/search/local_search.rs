@@ -1622,8 +1622,16 @@ impl<'a> LocalSearch<'a> {
             return false;
         }
         let moved: Vec<u32> = self.routes[ru].nodes.drain(a..=c).collect();
+        self.put_after(ru, rv, iv, moved);
+        true
+    }
+
+    /// Ends a move between routes: `nodes` (already taken out of route `ru`) go after
+    /// position `iv` of route `rv`; both routes are brought up to date, and a spare truck
+    /// replaces `rv` if it was one.
+    fn put_after(&mut self, ru: usize, rv: usize, iv: usize, nodes: Vec<u32>) {
         let was_empty = self.routes[rv].n_jobs == 0;
-        self.routes[rv].nodes.splice(iv + 1..iv + 1, moved);
+        self.routes[rv].nodes.splice(iv + 1..iv + 1, nodes);
         self.counter += 1;
         self.update_route(ru);
         self.update_route(rv);
@@ -1631,7 +1639,6 @@ impl<'a> LocalSearch<'a> {
             let vt = self.routes[rv].vt;
             self.add_spare(vt);
         }
-        true
     }
 
     /// Trip relocations of the trip of `u` next to the trip of `v` (before it or after it) in
@@ -1691,15 +1698,7 @@ impl<'a> LocalSearch<'a> {
         if fac != NONE {
             ins.push(FAC + fac);
         }
-        let was_empty = self.routes[rv].n_jobs == 0;
-        self.routes[rv].nodes.splice(iv + 1..iv + 1, ins);
-        self.counter += 1;
-        self.update_route(ru);
-        self.update_route(rv);
-        if was_empty {
-            let vt = self.routes[rv].vt;
-            self.add_spare(vt);
-        }
+        self.put_after(ru, rv, iv, ins);
     }
 
     fn inter_swaps(&mut self, ru: usize, iu: usize, rv: usize, iv: usize) -> bool {
