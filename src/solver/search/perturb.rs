@@ -208,7 +208,7 @@ impl<'a> Perturber<'a> {
         }
         let k = rng
             .random_range(self.min_remove..=self.max_remove)
-            .min((inst.nj * 2).div_ceil(5).max(1));
+            .min(inst.nj);
         let near = std::mem::take(&mut self.near);
         if self.route_ruin > 0.0 && routes.len() > 1 && rng.random_bool(self.route_ruin) {
             // Route ruin: empty a short route (the shortest of three drawn) so that its jobs
