@@ -1632,6 +1632,12 @@ impl<'a> LocalSearch<'a> {
     fn put_after(&mut self, ru: usize, rv: usize, iv: usize, nodes: Vec<u32>) {
         let was_empty = self.routes[rv].n_jobs == 0;
         self.routes[rv].nodes.splice(iv + 1..iv + 1, nodes);
+        self.changed(ru, rv, was_empty);
+    }
+
+    /// After a move between routes `ru` and `rv`: both brought up to date, and a spare truck
+    /// replaces `rv` if it was one (`was_empty`).
+    fn changed(&mut self, ru: usize, rv: usize, was_empty: bool) {
         self.counter += 1;
         self.update_route(ru);
         self.update_route(rv);
@@ -1973,13 +1979,7 @@ impl<'a> LocalSearch<'a> {
         self.routes[ru].nodes.extend_from_slice(&tail_v);
         self.routes[rv].nodes.truncate(iv + 1);
         self.routes[rv].nodes.extend_from_slice(&tail_u);
-        self.counter += 1;
-        self.update_route(ru);
-        self.update_route(rv);
-        if was_empty {
-            let vt = self.routes[rv].vt;
-            self.add_spare(vt);
-        }
+        self.changed(ru, rv, was_empty);
     }
 
     /// Reversed segment of positions a..=b of a route without facility visits (symmetric
