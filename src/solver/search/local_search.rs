@@ -18,7 +18,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
 
 use crate::solver::instance::{D, Inst, Load, MAXLIM, NONE};
-use crate::solver::segment::{BRK, Ctx, END, FAC, Pen, START, Seg, Tw, is_job};
+use crate::solver::segment::{BRK, Ctx, END, FAC, Pen, START, Seg, Stretches, Tw, is_job};
 
 use super::individual::{IRoute, Indiv};
 use super::unload::place_unloads_with;
@@ -99,6 +99,10 @@ struct LsRoute {
     preb: Vec<Seg>,
     /// Last position of a node with several time windows (0: none).
     last_multi: usize,
+    /// Stretches between nodes with several windows (with the break; without it on trucks
+    /// that take one), for `tail_join`.
+    st: Stretches,
+    st_nb: Stretches,
     /// Mass unloaded at each facility with a daily intake limit.
     intake: [i64; MAXLIM],
     /// `lite` mode: the time profiles of `pre` and `suf`.
@@ -351,24 +355,24 @@ impl<'a> LocalSearch<'a> {
         let vd = self.routes[dst].vt;
         let ctx = &self.ctxs[vd];
         let brk = if own { rs.brk_pos } else { NONE };
-        let mut s = *s;
         if self.inst.vts[rs.vt].sig != self.inst.vts[vd].sig {
+            let mut s = *s;
             for i in from..rs.last() {
                 s = ctx.push(&s, rs.nodes[i], i as u32 == brk);
             }
             return ctx.concat(&s, &self.vt_end_seg[vd]);
         }
-        let mut i = from;
-        while i <= rs.last_multi {
-            s = ctx.push(&s, rs.nodes[i], i as u32 == brk);
-            i += 1;
-        }
-        let tail = if own || rs.suf_nb.is_empty() {
-            &rs.suf[i]
+        let (st, suf) = if own || rs.suf_nb.is_empty() {
+            (&rs.st, &rs.suf)
         } else {
-            &rs.suf_nb[i]
+            (&rs.st_nb, &rs.suf_nb)
         };
-        ctx.concat(&s, tail)
+        match st.join(ctx, s, from, |s, k| {
+            ctx.push(s, rs.nodes[k], k as u32 == brk)
+        }) {
+            Some((s, i)) => ctx.concat(&s, &suf[i]),
+            None => ctx.concat(s, &suf[from]),
+        }
     }
 
     /// Change of the penalty for the facilities' daily intake if routes `ch.0` become the
@@ -718,6 +722,8 @@ impl<'a> LocalSearch<'a> {
             pre_nb: std::mem::take(&mut route.pre_nb),
             suf_nb: std::mem::take(&mut route.suf_nb),
             preb: std::mem::take(&mut route.preb),
+            st: std::mem::take(&mut route.st),
+            st_nb: std::mem::take(&mut route.st_nb),
             ..Built::default()
         };
         let node = |c: u32| self.node_seg(vt, c);
@@ -734,6 +740,8 @@ impl<'a> LocalSearch<'a> {
         route.preb = b.preb;
         route.brk_pos = b.brk_pos;
         route.last_multi = b.last_multi;
+        route.st = b.st;
+        route.st_nb = b.st_nb;
 
         route.locs.resize(n, 0);
         route.cum_dist.resize(n, 0);
@@ -2408,6 +2416,10 @@ struct Built {
     preb: Vec<Seg>,
     brk_pos: u32,
     last_multi: usize,
+    /// Stretches between nodes with several windows: of the route with its break, and
+    /// (trucks with a break) without it.
+    st: Stretches,
+    st_nb: Stretches,
 }
 
 impl Built {
@@ -2427,6 +2439,12 @@ impl Built {
             0
         };
         fill(ctx, nodes, node, &mut self.pre, &mut self.suf);
+        if inst.has_multi {
+            let multi = |i: usize| inst.win_of(nodes[i]).1 > 1;
+            self.st.build(ctx, n, multi, |i| Some(node(nodes[i])));
+        } else {
+            self.st.clear();
+        }
     }
 }
 
@@ -2489,6 +2507,7 @@ fn build(
     b.plain(ctx, nodes, node);
     std::mem::swap(&mut b.pre, &mut b.pre_nb);
     std::mem::swap(&mut b.suf, &mut b.suf_nb);
+    std::mem::swap(&mut b.st, &mut b.st_nb);
     b.preb.resize(n - 1, Seg::default());
     b.preb[0] = ctx.node_w(START, 0, true);
     for p in 1..n - 1 {
@@ -2504,13 +2523,13 @@ fn build(
     };
     let mut best = (rank(&b.pre_nb[n - 1]), NONE);
     for p in 0..n - 1 {
-        let mut s = b.preb[p];
-        let mut i = p + 1;
-        while i <= b.last_multi {
-            s = push(&s, nodes[i], false);
-            i += 1;
-        }
-        let c = rank(&ctx.concat(&s, &b.suf_nb[i]));
+        let c = match b
+            .st_nb
+            .join(ctx, &b.preb[p], p + 1, |s, k| push(s, nodes[k], false))
+        {
+            Some((s, i)) => rank(&ctx.concat(&s, &b.suf_nb[i])),
+            None => rank(&ctx.concat(&b.preb[p], &b.suf_nb[p + 1])),
+        };
         if c < best.0 {
             best = (c, p as u32);
         }
@@ -2525,9 +2544,15 @@ fn build(
     if best.1 == NONE {
         b.pre.extend_from_slice(&b.pre_nb);
         b.suf.extend_from_slice(&b.suf_nb);
+        b.st.clone_from(&b.st_nb);
         return best.0;
     }
     let p = best.1 as usize;
+    if multi {
+        let multi = |i: usize| inst.win_of(nodes[i]).1 > 1;
+        let seg = |i: usize| Some(ctx.node_w(nodes[i], 0, i == p));
+        b.st.build(ctx, n, multi, seg);
+    }
     b.pre.extend_from_slice(&b.pre_nb[..p]);
     b.pre.push(b.preb[p]);
     for i in p + 1..n {

@@ -15,11 +15,11 @@ use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
 
 use crate::solver::instance::{Inst, NONE};
-use crate::solver::segment::{BRK, Ctx, END, FAC, Pen, START, Seg, is_job};
+use crate::solver::segment::{BRK, Ctx, END, FAC, Pen, START, Seg, Stretches, is_job};
 
 use super::Until;
 use super::individual::IRoute;
-use super::local_search::priced_route;
+use super::local_search::{best_break_nodes, priced_route};
 use super::split::insert_cheapest;
 
 /// Prefix and suffix segments of one route (START and END included), for O(1) insertion costs.
@@ -28,6 +28,12 @@ struct Segs {
     pre: Vec<Seg>,
     suf: Vec<Seg>,
     cost: i64,
+    /// Nodes with several windows (`Perturber::exact`): prefixes pushed in order, and the
+    /// stretches between such nodes.
+    st: Stretches,
+    /// The route is priced whole for each candidate (a truck with a break that this route
+    /// does without: the break's place is chosen per candidate).
+    whole: bool,
 }
 
 /// Prefix and suffix segments of route `nodes` of type `vt`: `pre[i]` is START and
@@ -60,6 +66,35 @@ pub(super) fn prefix_suffix(
         }
         suf[i] = acc;
     }
+}
+
+/// As [`prefix_suffix`] for routes whose nodes with several windows pick theirs in route order:
+/// prefixes pushed ([`Ctx::push`]), suffixes valid after the last such node, and the stretches
+/// between them, so that an insertion is priced exactly in O(such nodes after it).
+fn prefix_suffix_pushed(ctx: &Ctx, vt: usize, nodes: &[u32], s: &mut Segs) {
+    let brk_after = |i: usize| nodes.get(i + 1) == Some(&BRK);
+    s.pre.clear();
+    let mut acc = ctx.node_w(START, 0, nodes.first() == Some(&BRK));
+    s.pre.push(acc);
+    for (i, &c) in nodes.iter().enumerate() {
+        if c != BRK {
+            acc = ctx.push(&acc, c, brk_after(i));
+        }
+        s.pre.push(acc);
+    }
+    let mut acc = ctx.node(END, vt);
+    s.suf.clear();
+    s.suf.resize(nodes.len() + 1, acc);
+    for i in (0..nodes.len()).rev() {
+        if nodes[i] != BRK {
+            acc = ctx.concat(&ctx.node_w(nodes[i], 0, brk_after(i)), &acc);
+        }
+        s.suf[i] = acc;
+    }
+    let inst = ctx.inst;
+    let multi = |i: usize| nodes[i] != BRK && inst.win_of(nodes[i]).1 > 1;
+    let seg = |i: usize| (nodes[i] != BRK).then(|| ctx.node_w(nodes[i], 0, brk_after(i)));
+    s.st.build(ctx, nodes.len(), multi, seg);
 }
 
 /// Penalised cost of route `nodes` for the reinsertion: nodes pushed in order (each picks its
@@ -165,15 +200,32 @@ impl<'a> Perturber<'a> {
         self.fresh[r] = false;
     }
 
-    fn build_segs(&mut self, routes: &[IRoute], r: usize, pen: &Pen) {
+    fn build_segs(&mut self, routes: &mut [IRoute], r: usize, pen: &Pen) {
+        let inst = self.inst;
         let vt = routes[r].vt;
+        if self.exact && inst.vts[vt].brk.is_some() && !routes[r].nodes.contains(&BRK) {
+            // A route of a truck with a break that has none yet (a spare truck taken in this
+            // reinsertion): its break goes to its best place once, and stays there for the
+            // candidates, as on the routes from the local search. Choosing it per candidate
+            // cost O(length x windows) each (`perf`, Cixi demo days: two fifths of the search).
+            routes[r].nodes = best_break_nodes(inst, vt, &routes[r].nodes, pen);
+            self.index_route(routes, r);
+        }
         let ctx = &self.ctxs[vt];
         let nodes = &routes[r].nodes;
         let s = &mut self.segs[r];
         if self.exact {
-            // Nodes with several windows: insertions are priced on the whole route
-            // (`exact_delta`), which picks each node's window in route order.
-            s.cost = route_price(self.inst, ctx, vt, nodes, pen);
+            // Nodes with several windows pick theirs in route order: prefixes are pushed and
+            // an insertion joins the rest of the route through the stretches between them
+            // (`exact_at`). A route that does without its truck's break is priced whole.
+            s.whole = inst.vts[vt].brk.is_some() && !nodes.contains(&BRK);
+            if s.whole {
+                s.cost = route_price(inst, ctx, vt, nodes, pen);
+            } else {
+                prefix_suffix_pushed(ctx, vt, nodes, s);
+                let n = nodes.len();
+                s.cost = ctx.pen_cost(vt, &ctx.concat(&s.pre[n], &s.suf[n]), pen);
+            }
             self.fresh[r] = true;
             return;
         }
@@ -362,14 +414,34 @@ impl<'a> Perturber<'a> {
         (f != NONE).then_some(FAC + f)
     }
 
-    /// Penalised cost of route `r` with `ins` inserted before position `i`, priced whole
-    /// (windows picked in order, the break at its best place): O(route length).
-    fn exact_delta(&self, route: &IRoute, i: usize, ins: &[u32], pen: &Pen) -> i64 {
-        let mut buf = Vec::with_capacity(route.nodes.len() + ins.len());
-        buf.extend_from_slice(&route.nodes[..i]);
-        buf.extend_from_slice(ins);
-        buf.extend_from_slice(&route.nodes[i..]);
-        route_price(self.inst, &self.ctxs[route.vt], route.vt, &buf, pen)
+    /// Penalised cost of route `r` with `ins` inserted before position `i`, windows picked in
+    /// route order: from the route's segments in O(nodes with several windows after `i`), or
+    /// priced whole (O(route length x windows)) on a route that does without its break.
+    fn exact_at(&self, routes: &[IRoute], r: usize, i: usize, ins: &[u32], pen: &Pen) -> i64 {
+        let route = &routes[r];
+        let ctx = &self.ctxs[route.vt];
+        let s = &self.segs[r];
+        if s.whole {
+            let mut buf = Vec::with_capacity(route.nodes.len() + ins.len());
+            buf.extend_from_slice(&route.nodes[..i]);
+            buf.extend_from_slice(ins);
+            buf.extend_from_slice(&route.nodes[i..]);
+            return route_price(self.inst, ctx, route.vt, &buf, pen);
+        }
+        let mut a = s.pre[i];
+        for &c in ins {
+            a = ctx.push(&a, c, false);
+        }
+        let nodes = &route.nodes;
+        let brk_after = |k: usize| nodes.get(k + 1) == Some(&BRK);
+        let joined = match s
+            .st
+            .join(ctx, &a, i, |x, k| ctx.push(x, nodes[k], brk_after(k)))
+        {
+            Some((a, k)) => ctx.concat(&a, &s.suf[k]),
+            None => ctx.concat(&a, &s.suf[i]),
+        };
+        ctx.pen_cost(route.vt, &joined, pen)
     }
 
     /// Cheapest insertion of `u` next to one of its neighbours or on a spare truck.
@@ -413,7 +485,7 @@ impl<'a> Perturber<'a> {
                 }
                 let s = &self.segs[r];
                 if self.exact {
-                    let c = self.exact_delta(&routes[r], i, &[u], pen) - s.cost;
+                    let c = self.exact_at(routes, r, i, &[u], pen) - s.cost;
                     if best.is_none_or(|b| c < b.0) {
                         best = Some((c, r as u32, i as u32));
                     }
@@ -444,7 +516,7 @@ impl<'a> Perturber<'a> {
                         continue;
                     }
                     let c = if self.exact {
-                        self.exact_delta(&routes[r], i, &[u, f], pen)
+                        self.exact_at(routes, r, i, &[u, f], pen)
                     } else {
                         let s = &self.segs[r];
                         let a = ctx.concat(&ctx.concat(&s.pre[i], &su), &ctx.node(f, vt));
