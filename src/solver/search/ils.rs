@@ -64,15 +64,25 @@ pub(crate) struct Ils<'a> {
     pen: Pen,
     /// Violation counts since the last penalty update: (registrations, feasible per kind).
     feas: (u32, [u32; 3]),
-    /// Candidates between penalty updates: the configuration's, or a fifth of it for trucks
-    /// that unload between trips. There an iteration costs a local search over long multi-trip
-    /// routes (~100 a second on the Milan days of 191 stops), and a search whose current plan
-    /// slid into overloaded trips at the start (cheaper, under the first penalties, than a
-    /// truck more) stayed there for the whole 10 s on two seeds in five: the best plan of its
-    /// first second, 7-11 % above the others'.
+    /// Candidates between penalty updates: the configuration's, or for trucks that unload
+    /// between trips ([`multi_trip_penalty_every`]) fewer the more stops a day has.
     penalty_every: u64,
     best: Option<Indiv>,
     best_infeasible: Option<Indiv>,
+}
+
+/// Candidates between penalty updates when trucks unload between trips: a fifth of the
+/// configuration's (`every`) up to 20 stops, then in inverse proportion to the stops, down to
+/// 10 from 200 stops. There an iteration is a local search over long multi-trip routes (~100 a
+/// second on the Milan day of 191 stops), and the first penalties make overloaded trips
+/// cheaper than an unload more: with 100 candidates between updates a Milan search spent its
+/// first second (and on two seeds in five its first 10 s) in such plans, 6-9 % above the best
+/// known; with 10, 0.5-2.5 % at 1 s (`bench days`). On small days updates that frequent
+/// follow a noisy count and hurt: Malta-Fri (12 stops, one truck) came within 0.5 % of its
+/// best in 5 of 10 seeds at 1 s with 10, in 10 of 10 with 100.
+fn multi_trip_penalty_every(every: u64, stops: usize) -> u64 {
+    let most = (every / 5).max(1);
+    (2000 / stops.max(1) as u64).clamp(10.min(most), most)
 }
 
 impl<'a> Ils<'a> {
@@ -93,7 +103,7 @@ impl<'a> Ils<'a> {
             pen: initial_penalties(inst),
             feas: (0, [0; 3]),
             penalty_every: if inst.has_fac {
-                (p.penalty_every / 5).max(1)
+                multi_trip_penalty_every(p.penalty_every, inst.nj)
             } else {
                 p.penalty_every
             },
