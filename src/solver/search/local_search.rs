@@ -11,8 +11,9 @@
 //! before lunch) in O(route length); a move is priced with the break where it was (after the
 //! same node, or, when that node leaves the route, after the node before it), so the route
 //! after the move costs at most what the move was priced at. Nodes with several time windows
-//! are pushed one by one in route order up to the last of them (`tail_join`), so that every
-//! price agrees with the route it describes.
+//! are pushed in route order up to the last of them, the stretches between them concatenated
+//! whole (`tail_join`, `segment::Stretches`), so that every price agrees with the route it
+//! describes.
 
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};

@@ -8,7 +8,8 @@
 //! job goes on a spare truck only when no route takes it, and one perturbation in ten first
 //! empties a short route; under time windows a spare truck competes on price (a job may need a
 //! truck of its own to be on time). Insertions cost O(1) from prefix and suffix segments (the
-//! driver's break kept after its node); only nodes with several windows need the whole route.
+//! driver's break kept after its node); nodes with several windows are pushed in route order
+//! after the insertion, the stretches between them concatenated whole (`segment::Stretches`).
 //! The same insertion builds the first solution under time windows (`construct`).
 
 use rand::seq::SliceRandom;
@@ -145,8 +146,9 @@ pub(crate) struct Perturber<'a> {
     tried: Vec<(u32, u32)>,
     /// Probability that a perturbation starts by emptying a short route.
     route_ruin: f64,
-    /// Insertions priced on the whole route (nodes with several time windows pick theirs in
-    /// route order); else in O(1) from prefix and suffix segments.
+    /// Nodes with several time windows pick theirs in route order: insertions are priced from
+    /// pushed prefixes and the stretches between such nodes (`exact_at`); else in O(1) from
+    /// prefix and suffix segments.
     exact: bool,
 }
 
