@@ -64,26 +64,31 @@ pub(crate) struct Ils<'a> {
     pen: Pen,
     /// Violation counts since the last penalty update: (registrations, feasible per kind).
     feas: (u32, [u32; 3]),
-    /// Candidates between penalty updates: the configuration's, or for trucks that unload
-    /// between trips ([`multi_trip_penalty_every`]) fewer the more stops a day has.
+    /// Candidates between penalty updates: the configuration's, or a fifth of it for trucks
+    /// that unload between trips (an iteration there is a local search over long multi-trip
+    /// routes: ~100 a second on the Milan day of 191 stops).
     penalty_every: u64,
+    /// Past the first penalty updates. A multi-trip search of 40 stops or more updates its
+    /// penalties every 10 candidates for its first 300, then every `penalty_every`: the first
+    /// penalties make overloaded trips cheaper than an unload more, and with 100 candidates
+    /// between updates a Milan search (~100 candidates a second) spent its first second, on
+    /// some seeds its first 10 s, in such plans, 6-9 % above the best known (`bench days`).
+    /// Every 10 candidates throughout lost on long runs (Yang at 30 s: mean gap 0.68 -> 1.26 %)
+    /// and on small days (Malta-Fri, 12 stops: 10 -> 5 seeds of 10 within 0.5 % at 1 s, and
+    /// 2-3 of 6 with the fast start alone: hence none below 40 stops).
+    settled: bool,
+    /// Candidates registered (for `settled`).
+    seen: u64,
     best: Option<Indiv>,
     best_infeasible: Option<Indiv>,
 }
 
-/// Candidates between penalty updates when trucks unload between trips: a fifth of the
-/// configuration's (`every`) up to 20 stops, then in inverse proportion to the stops, down to
-/// 10 from 200 stops. There an iteration is a local search over long multi-trip routes (~100 a
-/// second on the Milan day of 191 stops), and the first penalties make overloaded trips
-/// cheaper than an unload more: with 100 candidates between updates a Milan search spent its
-/// first second (and on two seeds in five its first 10 s) in such plans, 6-9 % above the best
-/// known; with 10, 0.5-2.5 % at 1 s (`bench days`). On small days updates that frequent
-/// follow a noisy count and hurt: Malta-Fri (12 stops, one truck) came within 0.5 % of its
-/// best in 5 of 10 seeds at 1 s with 10, in 10 of 10 with 100.
-fn multi_trip_penalty_every(every: u64, stops: usize) -> u64 {
-    let most = (every / 5).max(1);
-    (2000 / stops.max(1) as u64).clamp(10.min(most), most)
-}
+/// A multi-trip search of at least `FIRST_PENALTY_STOPS` stops updates its penalties every
+/// `FIRST_PENALTY_EVERY` candidates for its first `FIRST_PENALTY_CANDIDATES` (see
+/// `Ils::settled`).
+const FIRST_PENALTY_EVERY: u64 = 10;
+const FIRST_PENALTY_CANDIDATES: u64 = 300;
+const FIRST_PENALTY_STOPS: usize = 40;
 
 impl<'a> Ils<'a> {
     pub fn new(inst: &'a Inst, cfg: &'a SolveConfig, thread: usize) -> Self {
@@ -102,8 +107,10 @@ impl<'a> Ils<'a> {
             perturber: Perturber::new(inst, p.perturb_min, p.perturb_max),
             pen: initial_penalties(inst),
             feas: (0, [0; 3]),
+            settled: !inst.has_fac || inst.nj < FIRST_PENALTY_STOPS,
+            seen: 0,
             penalty_every: if inst.has_fac {
-                multi_trip_penalty_every(p.penalty_every, inst.nj)
+                (p.penalty_every / 5).max(1)
             } else {
                 p.penalty_every
             },
@@ -135,7 +142,12 @@ impl<'a> Ils<'a> {
         for (k, ok) in kinds.into_iter().enumerate() {
             self.feas.1[k] += ok as u32;
         }
-        if (self.feas.0 as u64) < self.penalty_every {
+        let every = if self.settled {
+            self.penalty_every
+        } else {
+            FIRST_PENALTY_EVERY.min(self.penalty_every)
+        };
+        if (self.feas.0 as u64) < every {
             return;
         }
         let n = self.feas.0 as f64;
@@ -152,6 +164,8 @@ impl<'a> Ils<'a> {
         }
         adapt(&mut self.pen.tw, self.feas.1[1]);
         adapt(&mut self.pen.stream, self.feas.1[2]);
+        self.seen += n as u64;
+        self.settled |= self.seen >= FIRST_PENALTY_CANDIDATES;
         self.feas = (0, [0; 3]);
     }
 
