@@ -299,8 +299,16 @@ proptest! {
                         }
                     }
                     if metric == Metric::Distance {
+                        // Within 1 cm: this reference rounds the part of the first and of
+                        // the last arc before or after a snap point to whole centimetres on its
+                        // own (+-0.5 cm each), the router in its own order (a random map found
+                        // 7,825 against 7,826 cm, on CI).
                         let eb = edge_based(g, &b.restrictions, &snaps[i], &snaps[j]);
-                        prop_assert_eq!(ch.get(i, j).map(|t| (t.dist_m * 100.0).round() as u64), eb, "{}->{}", i, j);
+                        let got = ch.get(i, j).map(|t| (t.dist_m * 100.0).round() as u64);
+                        prop_assert_eq!(got.is_some(), eb.is_some(), "{}->{}", i, j);
+                        if let (Some(x), Some(y)) = (got, eb) {
+                            prop_assert!(x.abs_diff(y) <= 1, "{}->{}: {} cm against {} cm", i, j, x, y);
+                        }
                     }
                 }
             }
