@@ -68,7 +68,7 @@ pub(crate) struct Ils<'a> {
     /// that unload between trips (an iteration there is a local search over long multi-trip
     /// routes: ~100 a second on the Milan day of 191 stops).
     penalty_every: u64,
-    /// Past the first penalty updates. A multi-trip search of 40 stops or more updates its
+    /// Candidates registered before the penalty updates slow down (0: never fast). A multi-trip search of 40 stops or more updates its
     /// penalties every 10 candidates for its first 300, then every `penalty_every`: the first
     /// penalties make overloaded trips cheaper than an unload more, and with 100 candidates
     /// between updates a Milan search (~100 candidates a second) spent its first second, on
@@ -76,8 +76,8 @@ pub(crate) struct Ils<'a> {
     /// Every 10 candidates throughout lost on long runs (Yang at 30 s: mean gap 0.68 -> 1.26 %)
     /// and on small days (Malta-Fri, 12 stops: 10 -> 5 seeds of 10 within 0.5 % at 1 s, and
     /// 2-3 of 6 with the fast start alone: hence none below 40 stops).
-    settled: bool,
-    /// Candidates registered (for `settled`).
+    fast_until: u64,
+    /// Candidates registered.
     seen: u64,
     best: Option<Indiv>,
     best_infeasible: Option<Indiv>,
@@ -85,7 +85,7 @@ pub(crate) struct Ils<'a> {
 
 /// A multi-trip search of at least `FIRST_PENALTY_STOPS` stops updates its penalties every
 /// `FIRST_PENALTY_EVERY` candidates for its first `FIRST_PENALTY_CANDIDATES` (see
-/// `Ils::settled`).
+/// `Ils::fast_until`).
 const FIRST_PENALTY_EVERY: u64 = 10;
 const FIRST_PENALTY_CANDIDATES: u64 = 300;
 const FIRST_PENALTY_STOPS: usize = 40;
@@ -107,7 +107,11 @@ impl<'a> Ils<'a> {
             perturber: Perturber::new(inst, p.perturb_min, p.perturb_max),
             pen: initial_penalties(inst),
             feas: (0, [0; 3]),
-            settled: !inst.has_fac || inst.nj < FIRST_PENALTY_STOPS,
+            fast_until: if inst.has_fac && inst.nj >= FIRST_PENALTY_STOPS {
+                FIRST_PENALTY_CANDIDATES
+            } else {
+                0
+            },
             seen: 0,
             penalty_every: if inst.has_fac {
                 (p.penalty_every / 5).max(1)
@@ -142,7 +146,7 @@ impl<'a> Ils<'a> {
         for (k, ok) in kinds.into_iter().enumerate() {
             self.feas.1[k] += ok as u32;
         }
-        let every = if self.settled {
+        let every = if self.seen >= self.fast_until {
             self.penalty_every
         } else {
             FIRST_PENALTY_EVERY.min(self.penalty_every)
@@ -165,7 +169,6 @@ impl<'a> Ils<'a> {
         adapt(&mut self.pen.tw, self.feas.1[1]);
         adapt(&mut self.pen.stream, self.feas.1[2]);
         self.seen += n as u64;
-        self.settled |= self.seen >= FIRST_PENALTY_CANDIDATES;
         self.feas = (0, [0; 3]);
     }
 

@@ -48,6 +48,19 @@ pub(super) fn prefix_suffix(
     pre: &mut Vec<Seg>,
     suf: &mut Vec<Seg>,
 ) {
+    fill_prefix_suffix(ctx, vt, nodes, pre, suf, false);
+}
+
+/// [`prefix_suffix`]; `pushed`: each prefix node takes its window after the prefix before it
+/// ([`Ctx::push`]), else its first.
+fn fill_prefix_suffix(
+    ctx: &Ctx,
+    vt: usize,
+    nodes: &[u32],
+    pre: &mut Vec<Seg>,
+    suf: &mut Vec<Seg>,
+    pushed: bool,
+) {
     pre.clear();
     suf.clear();
     let brk_after = |i: usize| nodes.get(i + 1) == Some(&BRK);
@@ -55,7 +68,11 @@ pub(super) fn prefix_suffix(
     pre.push(acc);
     for (i, &c) in nodes.iter().enumerate() {
         if c != BRK {
-            acc = ctx.concat(&acc, &ctx.node_w(c, 0, brk_after(i)));
+            acc = if pushed {
+                ctx.push(&acc, c, brk_after(i))
+            } else {
+                ctx.concat(&acc, &ctx.node_w(c, 0, brk_after(i)))
+            };
         }
         pre.push(acc);
     }
@@ -73,25 +90,8 @@ pub(super) fn prefix_suffix(
 /// prefixes pushed ([`Ctx::push`]), suffixes valid after the last such node, and the stretches
 /// between them, so that an insertion is priced exactly in O(such nodes after it).
 fn prefix_suffix_pushed(ctx: &Ctx, vt: usize, nodes: &[u32], s: &mut Segs) {
+    fill_prefix_suffix(ctx, vt, nodes, &mut s.pre, &mut s.suf, true);
     let brk_after = |i: usize| nodes.get(i + 1) == Some(&BRK);
-    s.pre.clear();
-    let mut acc = ctx.node_w(START, 0, nodes.first() == Some(&BRK));
-    s.pre.push(acc);
-    for (i, &c) in nodes.iter().enumerate() {
-        if c != BRK {
-            acc = ctx.push(&acc, c, brk_after(i));
-        }
-        s.pre.push(acc);
-    }
-    let mut acc = ctx.node(END, vt);
-    s.suf.clear();
-    s.suf.resize(nodes.len() + 1, acc);
-    for i in (0..nodes.len()).rev() {
-        if nodes[i] != BRK {
-            acc = ctx.concat(&ctx.node_w(nodes[i], 0, brk_after(i)), &acc);
-        }
-        s.suf[i] = acc;
-    }
     let inst = ctx.inst;
     let multi = |i: usize| nodes[i] != BRK && inst.win_of(nodes[i]).1 > 1;
     let seg = |i: usize| (nodes[i] != BRK).then(|| ctx.node_w(nodes[i], 0, brk_after(i)));
