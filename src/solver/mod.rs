@@ -52,7 +52,7 @@ mod travel;
 
 use std::time::Instant;
 
-pub use check::{CheckError, CheckReport, check};
+pub use check::{CheckError, CheckReport, Place, RouteRef, Rule, StopItem, Violation, check};
 pub use error::{InputProblem, MAX_JOBS, MAX_PARTS, SolverError, Subject, TooManyParts};
 pub use model::*;
 use search::Until;
