@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::model::{FacilityId, JobId, StreamId, VehicleTypeId};
+use super::ids::{FacilityId, JobId, StreamId, VehicleTypeId};
 
 /// One problem found while validating the input: which item, and what is wrong with it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -12,7 +12,7 @@ use super::error::{MAX_JOBS, MAX_PARTS, SolverError, TooManyParts};
 use super::model::{
     JobId, LocationId, MAX_DIMS, Objective, Problem, ProfileId, TimeWindow, VehicleTypeId,
 };
-use super::segment::{Ctx, FAC, START, T_OPEN, is_job};
+use super::node::{FAC, START, is_job};
 use super::solution::{SplitJob, Unassigned, UnassignedReason};
 use super::travel::TravelCosts;
 
@@ -27,6 +27,8 @@ pub(crate) const ALL: u64 = u64::MAX;
 pub(crate) const NOLIM: i64 = i64::MAX / 4;
 /// The most facilities with a daily intake limit.
 pub(crate) const MAXLIM: usize = 4;
+/// Open time window bound.
+pub(crate) const T_OPEN: i64 = 1 << 50;
 
 #[derive(Clone, Debug)]
 pub(crate) struct VType {
@@ -189,22 +191,11 @@ impl Inst {
         }
     }
 
-    pub fn build(
-        p: &Problem,
-        travel: &dyn TravelCosts,
-        granular: usize,
-    ) -> Result<Inst, SolverError> {
-        Inst::build_with(p, travel, granular, true)
-    }
-
-    /// As [`Inst::build`]; `drop_unservable`: jobs no truck can serve alone within the time
-    /// rules are listed unassigned up front (off for scheduling given routes).
-    pub fn build_with(
-        p: &Problem,
-        travel: &dyn TravelCosts,
-        granular: usize,
-        drop_unservable: bool,
-    ) -> Result<Inst, SolverError> {
+    /// The instance's data from a problem (validated here), before the jobs no truck can
+    /// serve are taken out and the search's helpers (closest facilities, neighbours) are
+    /// computed: the first half of [`Inst::build_with`] (`prepare.rs`), which needs the
+    /// segments for the second.
+    pub(super) fn gather(p: &Problem, travel: &dyn TravelCosts) -> Result<Inst, SolverError> {
         p.validate(travel)?;
         let nd = p.dimensions.len();
         let s = &p.settings;
@@ -655,7 +646,7 @@ impl Inst {
             None
         };
 
-        let mut inst = Inst {
+        Ok(Inst {
             nd,
             nj: inst_jobs.loc.len(),
             job_loc: inst_jobs.loc,
@@ -697,115 +688,27 @@ impl Inst {
             close_fac: Vec::new(),
             max_arc,
             mass_dim: p.mass_dimension,
-        };
-        if drop_unservable && (has_time || has_limits) {
-            inst.drop_unservable();
-        }
-        inst.close_fac = inst.closest_facilities();
-        inst.neighbours = inst.granular_neighbours(granular);
+        })
+    }
+
+    /// The search's helpers, once the jobs are final: each job's closest facility, granular
+    /// neighbours, the price per truck of the fewest-trucks objective.
+    pub(super) fn finish(&mut self, p: &Problem, granular: usize) {
+        self.close_fac = self.closest_facilities();
+        self.neighbours = self.granular_neighbours(granular);
         if p.settings.objective == Objective::FewestVehiclesFirst {
             // A moderate price per truck (ten longest arcs), so that the search prefers
             // emptying a route when it can. The fleet itself is cut by truck counts
             // (`search::fleet`): a price larger than any lateness penalty would make one late
             // route look better than two on time.
-            let ud = inst.vts.iter().map(|v| v.ud.max(1)).max().unwrap_or(1);
-            inst.vehicle_m = 10 * inst.max_arc * ud;
+            let ud = self.vts.iter().map(|v| v.ud.max(1)).max().unwrap_or(1);
+            self.vehicle_m = 10 * self.max_arc * ud;
         }
-        Ok(inst)
     }
 
     /// Slots (trucks) available per vehicle type; more than one per job is never useful.
     pub fn slots(&self, vt: usize) -> usize {
         (self.vts[vt].count as usize).min(self.nj.max(1))
-    }
-
-    /// Takes out jobs no truck can serve on a route of their own within the time rules (a
-    /// window before the shift, a park too far for the working day): they are reported
-    /// unassigned instead of making every plan infeasible. A split job goes whole.
-    fn drop_unservable(&mut self) {
-        let mut bad_origin: Vec<u32> = Vec::new();
-        for j in 0..self.nj {
-            let o = self.job_origin[j].0;
-            if bad_origin.last() == Some(&o) {
-                continue;
-            }
-            let ok = (0..self.vts.len()).any(|v| {
-                self.job_compat[j] & (1 << v) != 0 && {
-                    let ctx = Ctx::new(self, v);
-                    self.solo_routes(v, j as u32).iter().any(|nodes| {
-                        let s = super::search::individual::route_seg(&ctx, v, nodes);
-                        let viol = ctx.violations(v, &s);
-                        viol.time == 0 && viol.stream == 0 && !viol.unreachable
-                    })
-                }
-            });
-            if !ok {
-                bad_origin.push(o);
-            }
-        }
-        if bad_origin.is_empty() {
-            return;
-        }
-        let keep: Vec<bool> = (0..self.nj)
-            .map(|j| !bad_origin.contains(&self.job_origin[j].0))
-            .collect();
-        macro_rules! retain {
-            ($($f:ident),*) => {$(
-                let mut k = 0;
-                self.$f.retain(|_| { k += 1; keep[k - 1] });
-            )*};
-        }
-        retain!(
-            job_loc,
-            job_amt,
-            job_stream_mask,
-            job_serv,
-            job_compat,
-            job_origin,
-            job_win,
-            job_rel
-        );
-        self.nj = self.job_loc.len();
-        self.splits.retain(|s| !bad_origin.contains(&s.job.0));
-        for o in bad_origin {
-            self.pre_unassigned.push(Unassigned {
-                job: JobId(o),
-                reason: UnassignedReason::OutsideWorkingHours,
-            });
-        }
-        self.pre_unassigned.sort_by_key(|u| u.job);
-    }
-
-    /// Node lists of the routes that serve job `j` alone: each accepting facility (when trucks
-    /// unload), with or without the break at each place it could be taken.
-    fn solo_routes(&self, vt: usize, j: u32) -> Vec<Vec<u32>> {
-        use super::segment::BRK;
-        let mut bases: Vec<Vec<u32>> = Vec::new();
-        if self.has_fac {
-            for f in 0..self.nf {
-                if self.fac_accept[f] & self.job_stream_mask[j as usize] != 0 {
-                    bases.push(vec![j, FAC + f as u32]);
-                }
-            }
-            if !self.return_empty {
-                bases.push(vec![j]);
-            }
-        } else {
-            bases.push(vec![j]);
-        }
-        if self.vts[vt].brk.is_none() {
-            return bases;
-        }
-        let mut out = Vec::new();
-        for b in bases {
-            for pos in 0..=b.len() {
-                let mut n = b.clone();
-                n.insert(pos, BRK);
-                out.push(n);
-            }
-            out.push(b);
-        }
-        out
     }
 
     /// Per vehicle type and job: the facility that is cheapest to unload that job alone at,

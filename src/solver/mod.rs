@@ -43,8 +43,11 @@
 
 mod check;
 mod error;
+mod ids;
 mod instance;
 mod model;
+mod node;
+mod prepare;
 pub(crate) mod search;
 mod segment;
 mod solution;
@@ -270,7 +273,7 @@ fn repair_intake(inst: &Inst, routes: &mut [IRoute]) -> Vec<u32> {
     }
     let seg_of = |r: &IRoute| {
         let ctx = segment::Ctx::new(inst, r.vt);
-        search::individual::route_seg(&ctx, r.vt, &r.nodes)
+        segment::route_seg(&ctx, r.vt, &r.nodes)
     };
     let totals = |routes: &[IRoute]| {
         let mut t = [0i64; MAXLIM];
@@ -292,7 +295,7 @@ fn repair_intake(inst: &Inst, routes: &mut [IRoute]) -> Vec<u32> {
         let jobs: Vec<u32> = r.nodes.iter().copied().filter(|&c| is_job(c)).collect();
         if let Some(n) = search::unload::place_unloads_with(inst, r.vt, &jobs, &rem) {
             let ctx = segment::Ctx::new(inst, r.vt);
-            let s = search::individual::route_seg(&ctx, r.vt, &n);
+            let s = segment::route_seg(&ctx, r.vt, &n);
             if ctx.violations(r.vt, &s).feasible() && (0..nl).all(|l| s.intake[l] <= rem[l]) {
                 r.nodes = n;
             }
@@ -412,13 +415,13 @@ fn best_is_feasible(inst: &Inst, routes: &[IRoute]) -> bool {
         .iter()
         .map(|r| {
             let ctx = segment::Ctx::new(inst, r.vt);
-            search::individual::route_seg(&ctx, r.vt, &r.nodes)
+            segment::route_seg(&ctx, r.vt, &r.nodes)
         })
         .collect();
     search::individual::intake_excess(inst, segs.iter()) == 0
         && routes.iter().all(|r| {
             let ctx = segment::Ctx::new(inst, r.vt);
-            let s = search::individual::route_seg(&ctx, r.vt, &r.nodes);
+            let s = segment::route_seg(&ctx, r.vt, &r.nodes);
             ctx.violations(r.vt, &s).feasible()
                 && r.nodes
                     .iter()
@@ -469,7 +472,7 @@ fn to_solution(
         let vt = &p.vehicle_types[r.vt];
         let prof = vt.profile;
         let ctx = segment::Ctx::new(inst, r.vt);
-        let seg = search::individual::route_seg(&ctx, r.vt, &r.nodes);
+        let seg = segment::route_seg(&ctx, r.vt, &r.nodes);
         let day_start = if inst.has_time {
             route_start(&ctx, r.vt, &seg) as f64 * tres
         } else {

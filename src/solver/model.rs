@@ -8,51 +8,13 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::{InputProblem, SolverError, Subject};
+pub use super::ids::{FacilityId, JobId, LocationId, ProfileId, StreamId, VehicleTypeId};
 use super::travel::TravelCosts;
 
 /// The most capacity dimensions a problem may have (e.g. kg, litres and bins).
 pub const MAX_DIMS: usize = 3;
 /// The most waste streams, vehicle types and distinct skills (each is a bit in a 64-bit mask).
 pub const MAX_STREAMS: usize = 64;
-
-macro_rules! id_type {
-    ($(#[$m:meta])* $name:ident) => {
-        $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub u32);
-        impl $name {
-            /// The index into the problem's list.
-            pub fn ix(self) -> usize {
-                self.0 as usize
-            }
-        }
-    };
-}
-id_type!(
-    /// Index of a job in [`Problem::jobs`].
-    JobId
-);
-id_type!(
-    /// Index of a vehicle type in [`Problem::vehicle_types`].
-    VehicleTypeId
-);
-id_type!(
-    /// Index of a disposal facility in [`Problem::facilities`].
-    FacilityId
-);
-id_type!(
-    /// Index of a waste stream in [`Problem::streams`].
-    StreamId
-);
-id_type!(
-    /// Index of a location in the travel-cost matrices.
-    LocationId
-);
-id_type!(
-    /// Index of a travel profile (one distance/duration matrix pair, e.g. per truck size).
-    ProfileId
-);
 
 /// One capacity dimension, e.g. `{ name: "mass", unit: "kg" }`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -21,21 +21,8 @@
 
 use super::instance::{D, Inst, Load, MAXLIM, NOLIM, NONE};
 
-/// Open time window bound.
-pub(crate) const T_OPEN: i64 = 1 << 50;
-
-/// Node codes inside a route: jobs are `0..nj`, facility visits `FAC + f`.
-pub(crate) const FAC: u32 = 1 << 30;
-pub(crate) const START: u32 = 1 << 31;
-pub(crate) const END: u32 = (1 << 31) + 1;
-/// The driver's break in a route's node list: taken where the truck is after the node before
-/// it. Only `IRoute::nodes` carries it; the local search keeps it as a position instead.
-pub(crate) const BRK: u32 = (1 << 31) + 2;
-
-#[inline]
-pub(crate) fn is_job(code: u32) -> bool {
-    code < FAC
-}
+pub(crate) use super::instance::T_OPEN;
+pub(crate) use super::node::{BRK, END, FAC, START, is_job};
 
 /// A Vidal time profile: started at a time in `[early, late]` the segment takes `dur` (waiting
 /// included) with `tw` time warp; earlier it waits until `early`, later it warps.
@@ -726,6 +713,30 @@ pub(crate) fn penalty(v: &Violations, pen: &Pen, nd: usize) -> i64 {
     p += pen.tw * v.time as f64 + pen.stream * v.stream as f64;
     // Penalty weights grow tenfold in repairs: keep sums of route costs far from overflow.
     p.min(1e16) as i64
+}
+
+/// The segment of a whole route (START, `nodes`, END), nodes pushed in order; a `BRK` code
+/// puts the driver's break after the node before it (first: at the depot before leaving).
+pub(crate) fn route_seg(ctx: &Ctx, vt: usize, nodes: &[u32]) -> Seg {
+    let mut i = 0;
+    let mut s = if nodes.first() == Some(&BRK) {
+        i = 1;
+        ctx.node_w(START, 0, true)
+    } else {
+        ctx.node(START, vt)
+    };
+    while i < nodes.len() {
+        let c = nodes[i];
+        if c == BRK {
+            // A second break in a row: one is enough.
+            i += 1;
+            continue;
+        }
+        let brk = nodes.get(i + 1) == Some(&BRK);
+        s = ctx.push(&s, c, brk);
+        i += 1 + brk as usize;
+    }
+    ctx.concat(&s, &ctx.node(END, vt))
 }
 
 #[cfg(test)]

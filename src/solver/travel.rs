@@ -3,7 +3,7 @@
 //! implement [`TravelCosts`]; [`MatrixTravel`] is the plain dense implementation.
 
 use super::error::SolverError;
-use super::model::{LocationId, ProfileId};
+use super::ids::{LocationId, ProfileId};
 
 /// Travel between locations for one travel profile (e.g. per truck size). `None` = no route.
 pub trait TravelCosts: Sync {

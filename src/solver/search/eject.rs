@@ -26,11 +26,11 @@ use crate::solver::instance::{D, Inst, NONE};
 use crate::solver::segment::{BRK, Ctx, Pen, Seg, is_job};
 
 use super::individual::IRoute;
-use super::individual::route_seg;
 use super::initial_penalties;
 use super::local_search::LocalSearch;
 use super::perturb::prefix_suffix;
 use super::split::insert_all_cheapest;
+use crate::solver::segment::route_seg;
 
 /// Penalty weights no move can pay: the local search keeps feasible routes feasible.
 const FORBID: Pen = Pen {

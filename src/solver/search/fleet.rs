@@ -20,9 +20,10 @@ use crate::solver::instance::{Inst, NOLIM, VType};
 use crate::solver::segment::{Ctx, T_OPEN, is_job};
 
 use super::eject::{Outcome, eliminate};
-use super::individual::{IRoute, Indiv, route_seg};
+use super::individual::{IRoute, Indiv};
 use super::split::insert_all_cheapest;
 use super::{Progress, SolveConfig, Until, search};
+use crate::solver::segment::route_seg;
 
 /// Share of the budget for the first solve, for all reduction attempts together, and for one
 /// attempt; the rest polishes the smallest feasible fleet. The first solve only needs a

@@ -3,7 +3,7 @@
 //! distance).
 
 use crate::solver::instance::{D, Inst, NONE};
-use crate::solver::segment::{BRK, Ctx, END, Pen, START, Seg, is_job};
+use crate::solver::segment::{Ctx, Pen, Seg, is_job, route_seg};
 
 #[derive(Clone, Debug)]
 pub(crate) struct IRoute {
@@ -28,30 +28,6 @@ pub(crate) struct Indiv {
     pub biased: f64,
     pub id: u64,
     pub prox: Vec<(f64, u64)>,
-}
-
-/// The segment of a whole route (START, `nodes`, END), nodes pushed in order; a `BRK` code
-/// puts the driver's break after the node before it (first: at the depot before leaving).
-pub(crate) fn route_seg(ctx: &Ctx, vt: usize, nodes: &[u32]) -> Seg {
-    let mut i = 0;
-    let mut s = if nodes.first() == Some(&BRK) {
-        i = 1;
-        ctx.node_w(START, 0, true)
-    } else {
-        ctx.node(START, vt)
-    };
-    while i < nodes.len() {
-        let c = nodes[i];
-        if c == BRK {
-            // A second break in a row: one is enough.
-            i += 1;
-            continue;
-        }
-        let brk = nodes.get(i + 1) == Some(&BRK);
-        s = ctx.push(&s, c, brk);
-        i += 1 + brk as usize;
-    }
-    ctx.concat(&s, &ctx.node(END, vt))
 }
 
 /// Mass over the daily intake limits of the facilities, for routes whose segments are `segs`.

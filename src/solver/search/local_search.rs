@@ -2756,8 +2756,8 @@ mod tests {
     /// against every place, on a day whose first jobs must be done by 04:00.
     #[test]
     fn the_break_goes_where_the_truck_does_not_idle() {
-        use crate::solver::search::individual::route_seg;
         use crate::solver::search::unload::place_unloads;
+        use crate::solver::segment::route_seg;
         use crate::solver::segment::tests::small_inst_with;
         let h = 3600.0;
         let (_, mut p, travel) = small_inst_with(7, 20, true);

@@ -844,7 +844,7 @@ pub(crate) fn repair_by_removal(inst: &Inst, routes: &mut [IRoute], until: &Unti
             ok
         });
         loop {
-            let s = individual::route_seg(&ctx, r.vt, &r.nodes);
+            let s = crate::solver::segment::route_seg(&ctx, r.vt, &r.nodes);
             if ctx.violations(r.vt, &s).feasible() || !r.nodes.iter().any(|&c| is_job(c)) {
                 break;
             }
@@ -862,7 +862,7 @@ pub(crate) fn repair_by_removal(inst: &Inst, routes: &mut [IRoute], until: &Unti
                 }
                 let mut t = r.nodes.clone();
                 t.remove(i);
-                let s = individual::route_seg(&ctx, r.vt, &t);
+                let s = crate::solver::segment::route_seg(&ctx, r.vt, &t);
                 let v = ctx.violations(r.vt, &s);
                 let score = v.excess.iter().sum::<i64>() * 1_000_000
                     + v.time * 1000

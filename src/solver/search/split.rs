@@ -8,9 +8,10 @@ use crate::solver::instance::{D, Inst, NONE};
 use crate::solver::segment::{Ctx, END, Pen, START, Seg, is_job};
 
 use super::Until;
-use super::individual::{IRoute, Indiv, route_seg};
+use super::individual::{IRoute, Indiv};
 use super::local_search::best_break_nodes;
 use super::unload::place_unloads_with;
+use crate::solver::segment::route_seg;
 
 /// The vehicle type Split plans with: the one with the most trucks.
 pub(crate) fn reference_type(inst: &Inst) -> usize {

@@ -445,8 +445,8 @@ fn rebuild(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::solver::search::individual::route_seg;
     use crate::solver::segment::Ctx;
+    use crate::solver::segment::route_seg;
     use crate::solver::segment::tests::small_inst;
 
     /// Every way to place unloads (none or one of each facility after each job; one at the end).
