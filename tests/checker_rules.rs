@@ -81,6 +81,13 @@ fn job_of(s: &Solution, (ri, si): (usize, usize)) -> usize {
     }
 }
 
+fn facility_of(s: &Solution, (ri, si): (usize, usize)) -> usize {
+    match &s.routes[ri].stops[si].kind {
+        StopKind::Unload { facility, .. } => facility.ix(),
+        _ => unreachable!(),
+    }
+}
+
 /// The first route that takes the lunch break.
 fn with_break(s: &Solution) -> usize {
     s.routes
@@ -221,11 +228,8 @@ fn a_skill_the_truck_lacks() {
 #[test]
 fn a_stream_the_facility_does_not_accept() {
     let (mut p, t, s) = day();
-    let (ri, si) = first_unload(&s);
-    let StopKind::Unload { facility, .. } = s.routes[ri].stops[si].kind else {
-        unreachable!()
-    };
-    p.facilities[facility.ix()].streams.clear();
+    let f = facility_of(&s, first_unload(&s));
+    p.facilities[f].streams.clear();
     only!(p, t, s, Rule::StreamNotAccepted { .. });
 }
 
@@ -436,10 +440,7 @@ fn an_unload_outside_the_opening_hours() {
     let (mut p, t, s) = day();
     let (ri, si) = first_unload(&s);
     let st = &s.routes[ri].stops[si];
-    let StopKind::Unload { facility, .. } = st.kind else {
-        unreachable!()
-    };
-    p.facilities[facility.ix()].opening = vec![TimeWindow {
+    p.facilities[facility_of(&s, (ri, si))].opening = vec![TimeWindow {
         start_s: st.start_s + 60.0,
         end_s: st.start_s + 120.0,
     }];
@@ -449,11 +450,8 @@ fn an_unload_outside_the_opening_hours() {
 #[test]
 fn more_than_the_daily_intake() {
     let (mut p, t, s) = day();
-    let (ri, si) = first_unload(&s);
-    let StopKind::Unload { facility, .. } = s.routes[ri].stops[si].kind else {
-        unreachable!()
-    };
-    p.facilities[facility.ix()].daily_intake_kg = Some(1.0);
+    let f = facility_of(&s, first_unload(&s));
+    p.facilities[f].daily_intake_kg = Some(1.0);
     only!(p, t, s, Rule::Intake { .. });
 }
 

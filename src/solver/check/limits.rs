@@ -1,7 +1,7 @@
 //! Route limits of a truck type: working time (the break excluded), distance driven,
 //! collections made, and the amount collected in the day.
 
-use super::{Checked, Place, Rule, TOL, Violation};
+use super::{Checked, Rule, TOL, Violation};
 use crate::solver::solution::StopKind;
 
 pub(super) fn check(s: &Checked, out: &mut Vec<Violation>) {
@@ -9,12 +9,7 @@ pub(super) fn check(s: &Checked, out: &mut Vec<Violation>) {
     let nd = p.dimensions.len();
     for rv in s.routes() {
         let (r, vt) = (rv.route, rv.vt);
-        let mut bad = |rule| {
-            out.push(Violation {
-                place: Place::Route(rv.at.clone()),
-                rule,
-            })
-        };
+        let mut bad = |rule| out.push(rv.broken(rule));
         let works = r.stops[r.stops.len() - 1].arrival_s
             - r.stops[0].start_s
             - r.lunch_break.map_or(0.0, |b| b.end_s - b.start_s);

@@ -3,7 +3,7 @@
 //! only streams it accepts, and an unload empties the truck of exactly what is on board; the
 //! reported load after each stop is the recomputed one; trucks return empty when they must.
 
-use super::{Checked, Place, Rule, Violation};
+use super::{Checked, Rule, Violation};
 use crate::solver::solution::StopKind;
 
 pub(super) fn check(s: &Checked, out: &mut Vec<Violation>) {
@@ -77,10 +77,7 @@ pub(super) fn check(s: &Checked, out: &mut Vec<Violation>) {
         }
         let end = loads.last().expect("a route has stops");
         if !p.facilities.is_empty() && p.settings.return_empty && end.iter().any(|&l| l > 0) {
-            out.push(Violation {
-                place: Place::Route(rv.at.clone()),
-                rule: Rule::ReturnsLoaded { load: end.clone() },
-            });
+            out.push(rv.broken(Rule::ReturnsLoaded { load: end.clone() }));
         }
     }
 }

@@ -97,6 +97,16 @@ struct RouteView<'a> {
     vt: &'a VehicleType,
 }
 
+impl RouteView<'_> {
+    /// `rule` broken by this route as a whole.
+    fn broken(&self, rule: Rule) -> Violation {
+        Violation {
+            place: Place::Route(self.at.clone()),
+            rule,
+        }
+    }
+}
+
 impl<'a> Checked<'a> {
     fn routes(&self) -> impl Iterator<Item = RouteView<'a>> + '_ {
         self.sol.routes.iter().enumerate().filter_map(|(ri, r)| {

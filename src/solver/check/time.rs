@@ -4,7 +4,7 @@
 //! work (and its break, when taken there) is done, and begins a trip only once the trip's jobs
 //! are released; the day lies within the truck's shift.
 
-use super::{Checked, Place, Rule, TOL, Violation, close, inside};
+use super::{Checked, Rule, TOL, Violation, close, inside};
 use crate::solver::solution::StopKind;
 
 pub(super) fn check(s: &Checked, out: &mut Vec<Violation>) {
@@ -12,26 +12,17 @@ pub(super) fn check(s: &Checked, out: &mut Vec<Violation>) {
     for rv in s.routes() {
         let r = rv.route;
         let last = r.stops.len() - 1;
-        let route_bad = |out: &mut Vec<Violation>, rule| {
-            out.push(Violation {
-                place: Place::Route(rv.at.clone()),
-                rule,
-            })
-        };
         let day_start = r.stops[0].start_s;
         if r.stops[0].arrival_s > day_start + TOL || r.stops[0].departure_s < day_start - TOL {
-            route_bad(out, Rule::DepotTimes);
+            out.push(rv.broken(Rule::DepotTimes));
         }
         if let Some(s0) = rv.vt.shift_start_s
             && day_start < s0 - TOL
         {
-            route_bad(
-                out,
-                Rule::BeforeShift {
-                    start_s: day_start,
-                    shift_start_s: s0,
-                },
-            );
+            out.push(rv.broken(Rule::BeforeShift {
+                start_s: day_start,
+                shift_start_s: s0,
+            }));
         }
         // The latest release of the jobs of the trip that begins at each boundary stop.
         let mut trip_release = vec![0.0f64; r.stops.len()];
@@ -130,13 +121,10 @@ pub(super) fn check(s: &Checked, out: &mut Vec<Violation>) {
         if let Some(e) = rv.vt.shift_end_s
             && back > e + TOL
         {
-            route_bad(
-                out,
-                Rule::AfterShift {
-                    back_s: back,
-                    shift_end_s: e,
-                },
-            );
+            out.push(rv.broken(Rule::AfterShift {
+                back_s: back,
+                shift_end_s: e,
+            }));
         }
     }
 }

@@ -8,12 +8,7 @@ pub(super) fn check(s: &Checked, out: &mut Vec<Violation>) -> CheckReport {
     let (mut cost, mut distance_m, mut duration_s) = (0.0, 0.0, 0.0);
     for rv in s.routes() {
         let (r, vt) = (rv.route, rv.vt);
-        let mut bad = |rule| {
-            out.push(Violation {
-                place: Place::Route(rv.at.clone()),
-                rule,
-            })
-        };
+        let mut bad = |rule| out.push(rv.broken(rule));
         let dist = s.distance_m(&rv);
         let duration = r.stops[r.stops.len() - 1].arrival_s - r.stops[0].start_s;
         if !close(r.duration_s, duration) {
