@@ -1,4 +1,4 @@
-//! CVRPLIB / TSPLIB-95 CVRP files -> a solver [`Problem`] with its travel matrix, under the
+//! CVRPLIB / TSPLIB-95 CVRP files -> a solver [`Problem`](crate::solver::Problem) with its travel matrix, under the
 //! set's distance convention (X and Augerat: Euclidean rounded to the nearest integer; CMT,
 //! Golden, Li, Taillard: unrounded; explicit `EDGE_WEIGHT_SECTION` matrices), with `DISTANCE`
 //! (route length limit) and `SERVICE_TIME`; and solutions back to CVRPLIB `.sol` text.

@@ -7,11 +7,14 @@
 //! where a restricted manoeuvre starts are split into states ("arrived by arc f"), so a path
 //! can never contain a forbidden sequence of arcs (see `turns.rs`). Matrices use a contraction
 //! hierarchy with bucket many-to-many queries (`ch.rs`), checked against a plain Dijkstra
-//! ([`reference`]).
+//! (`reference.rs`).
 
 mod ch;
 mod error;
 mod graph;
+// The test oracle for the router (tests and benchmarks compare against it), not an API for
+// users: hidden from the docs.
+#[doc(hidden)]
 pub mod reference;
 mod route;
 mod snap;
