@@ -8,7 +8,7 @@ pub(super) fn check(s: &Checked, out: &mut Vec<Violation>) {
     let p = s.p;
     let mut intake_kg = vec![0.0f64; p.facilities.len()];
     for rv in s.routes() {
-        let loads = s.loads(rv.route);
+        let loads = &rv.loads;
         for (si, st) in rv.route.stops.iter().enumerate() {
             let StopKind::Unload { facility, .. } = &st.kind else {
                 continue;
@@ -19,7 +19,7 @@ pub(super) fn check(s: &Checked, out: &mut Vec<Violation>) {
             let f = &p.facilities[facility.ix()];
             if !inside(&f.opening, st.start_s) {
                 out.push(Violation {
-                    place: s.stop_place(&rv, si),
+                    place: s.stop_place(rv, si),
                     rule: Rule::OutsideOpening {
                         start_s: st.start_s,
                         opening: f.opening.clone(),

@@ -21,7 +21,7 @@ pub(super) fn check(s: &Checked, out: &mut Vec<Violation>) {
                 limit_s: m,
             });
         }
-        let drives = s.distance_m(&rv);
+        let drives = rv.distance_m;
         if let Some(m) = vt.max_distance_m
             && drives > m * (1.0 + 1e-9) + 1e-6
         {

@@ -9,7 +9,7 @@ use crate::solver::solution::StopKind;
 pub(super) fn check(s: &Checked, out: &mut Vec<Violation>) {
     let p = s.p;
     for rv in s.routes() {
-        let loads = s.loads(rv.route);
+        let loads = &rv.loads;
         let mut on_board_streams: Vec<u32> = Vec::new();
         for (si, st) in rv.route.stops.iter().enumerate() {
             if !s.known(st) {
@@ -17,7 +17,7 @@ pub(super) fn check(s: &Checked, out: &mut Vec<Violation>) {
             }
             let mut bad = |rule| {
                 out.push(Violation {
-                    place: s.stop_place(&rv, si),
+                    place: s.stop_place(rv, si),
                     rule,
                 })
             };

@@ -30,12 +30,12 @@ pub(super) fn check(s: &Checked, out: &mut Vec<Violation>) {
                     }));
                 }
                 if b.after_stop <= last {
-                    let loads = s.loads(r);
-                    if let Some(service) = s.service_s(r, &loads, b.after_stop) {
+                    let loads = &rv.loads;
+                    if let Some(service) = s.service_s(r, loads, b.after_stop) {
                         let work_ends = r.stops[b.after_stop].start_s + service;
                         if b.start_s < work_ends - TOL {
                             out.push(Violation {
-                                place: s.stop_place(&rv, b.after_stop),
+                                place: s.stop_place(rv, b.after_stop),
                                 rule: Rule::BreakDuringWork {
                                     start_s: b.start_s,
                                     work_ends_s: work_ends,

@@ -65,7 +65,7 @@ pub fn check(
     travel: &dyn TravelCosts,
     sol: &Solution,
 ) -> Result<CheckReport, CheckError> {
-    let s = Checked { p, travel, sol };
+    let s = Checked::new(p, travel, sol);
     let mut out = Vec::new();
     shape::check(&s, &mut out);
     load::check(&s, &mut out);
@@ -82,11 +82,12 @@ pub fn check(
     }
 }
 
-/// The solution under check, with the walks the rules share.
+/// The solution under check, with the walks the rules share (done once per route).
 struct Checked<'a> {
     p: &'a Problem,
     travel: &'a dyn TravelCosts,
     sol: &'a Solution,
+    views: Vec<RouteView<'a>>,
 }
 
 /// A route of a known vehicle type that begins with Start and finishes with End: the rules
@@ -95,6 +96,10 @@ struct RouteView<'a> {
     at: RouteRef,
     route: &'a Route,
     vt: &'a VehicleType,
+    /// The load on board after each stop, recomputed ([`Checked::loads`]).
+    loads: Vec<Vec<i64>>,
+    /// The distance driven (m), over the legs that have a road ([`Checked::distance_m`]).
+    distance_m: f64,
 }
 
 impl RouteView<'_> {
@@ -108,22 +113,41 @@ impl RouteView<'_> {
 }
 
 impl<'a> Checked<'a> {
-    fn routes(&self) -> impl Iterator<Item = RouteView<'a>> + '_ {
-        self.sol.routes.iter().enumerate().filter_map(|(ri, r)| {
-            let vt = self.p.vehicle_types.get(r.vehicle_type.ix())?;
-            let n = r.stops.len();
-            (n >= 2
-                && matches!(r.stops[0].kind, StopKind::Start)
-                && matches!(r.stops[n - 1].kind, StopKind::End))
-            .then(|| RouteView {
-                at: RouteRef {
-                    route: ri,
-                    truck: Some((vt.name.clone(), r.vehicle)),
-                },
-                route: r,
-                vt,
+    fn new(p: &'a Problem, travel: &'a dyn TravelCosts, sol: &'a Solution) -> Self {
+        let mut s = Checked {
+            p,
+            travel,
+            sol,
+            views: Vec::new(),
+        };
+        s.views = sol
+            .routes
+            .iter()
+            .enumerate()
+            .filter_map(|(ri, r)| {
+                let vt = p.vehicle_types.get(r.vehicle_type.ix())?;
+                let n = r.stops.len();
+                (n >= 2
+                    && matches!(r.stops[0].kind, StopKind::Start)
+                    && matches!(r.stops[n - 1].kind, StopKind::End))
+                .then(|| RouteView {
+                    at: RouteRef {
+                        route: ri,
+                        truck: Some((vt.name.clone(), r.vehicle)),
+                    },
+                    route: r,
+                    vt,
+                    loads: s.loads(r),
+                    distance_m: s.distance_m(r, vt),
+                })
             })
-        })
+            .collect();
+        s
+    }
+
+    /// The routes the rules other than `shape` look at.
+    fn routes(&self) -> impl Iterator<Item = &RouteView<'a>> + '_ {
+        self.views.iter()
     }
 
     /// The mass of `amount` (kg; 0 without a mass dimension).
@@ -210,16 +234,15 @@ impl<'a> Checked<'a> {
     }
 
     /// The distance a route drives (m), over the legs that have a road.
-    fn distance_m(&self, rv: &RouteView) -> f64 {
-        rv.route
-            .stops
+    fn distance_m(&self, r: &Route, vt: &VehicleType) -> f64 {
+        r.stops
             .windows(2)
             .filter_map(|w| {
                 self.travel
-                    .distance_m(rv.vt.profile, w[0].location, w[1].location)
+                    .distance_m(vt.profile, w[0].location, w[1].location)
                     .filter(|_| {
                         self.travel
-                            .duration_s(rv.vt.profile, w[0].location, w[1].location)
+                            .duration_s(vt.profile, w[0].location, w[1].location)
                             .is_some()
                     })
             })

@@ -98,7 +98,7 @@ pub(super) fn check(s: &Checked, out: &mut Vec<Violation>) {
                 _ => {}
             }
             out.extend(rules.into_iter().map(|rule| Violation {
-                place: s.stop_place(&rv, si),
+                place: s.stop_place(rv, si),
                 rule,
             }));
         }

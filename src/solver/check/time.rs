@@ -41,11 +41,11 @@ pub(super) fn check(s: &Checked, out: &mut Vec<Violation>) {
                 StopKind::End => {}
             }
         }
-        let loads = s.loads(r);
+        let loads = &rv.loads;
         for (si, st) in r.stops.iter().enumerate() {
             let mut bad = |rule| {
                 out.push(Violation {
-                    place: s.stop_place(&rv, si),
+                    place: s.stop_place(rv, si),
                     rule,
                 })
             };
@@ -82,7 +82,7 @@ pub(super) fn check(s: &Checked, out: &mut Vec<Violation>) {
                     actual_s: st.start_s - st.arrival_s,
                 });
             }
-            let Some(service) = s.service_s(r, &loads, si) else {
+            let Some(service) = s.service_s(r, loads, si) else {
                 continue;
             };
             if let StopKind::Job { job, .. } = &st.kind {

@@ -9,7 +9,7 @@ pub(super) fn check(s: &Checked, out: &mut Vec<Violation>) -> CheckReport {
     for rv in s.routes() {
         let (r, vt) = (rv.route, rv.vt);
         let mut bad = |rule| out.push(rv.broken(rule));
-        let dist = s.distance_m(&rv);
+        let dist = rv.distance_m;
         let duration = r.stops[r.stops.len() - 1].arrival_s - r.stops[0].start_s;
         if !close(r.duration_s, duration) {
             bad(Rule::RouteDuration {
