@@ -157,7 +157,11 @@ fn routes_use_only_drivable_ways_and_match_the_matrix() {
         let r = router.route(&snaps[i], &snaps[j]).unwrap();
         assert_eq!(Some(r.dist_m), m.distance_m(i, j));
         let reference = reference::route(&g, Metric::Time, &snaps[i], &snaps[j]).unwrap();
-        assert_eq!((r.dist_m, r.time_s), (reference.dist_m, reference.time_s));
+        assert_eq!(
+            (r.dist_m, r.time_s),
+            (reference.travel.dist_m, reference.travel.time_s)
+        );
+        assert_eq!(r.arcs, reference.arcs, "{i}->{j}: the same roads");
         for a in &r.arcs {
             let w = way(g.edge(g.arc(*a).edge).way_id);
             let rule = profile

@@ -16,11 +16,13 @@ mod graph;
 // users: hidden from the docs.
 #[doc(hidden)]
 pub mod reference;
+mod roads;
 mod route;
 mod snap;
 mod turns;
 
 pub use error::{NetworkError, SiteProblem};
-pub use graph::{Arc, ArcIx, EdgeIx, GraphStats, NodeIx, RoadEdge, RoadGraph};
+pub use graph::RoadGraph;
+pub use roads::{Arc, ArcIx, EdgeIx, GraphStats, NodeIx, RoadEdge, Roads};
 pub use route::{Matrix, Metric, Route, Router, Travel, Unreachable};
 pub use snap::{Site, Snap};

@@ -10,8 +10,9 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+use super::RoadGraph;
 use super::ch::Ch;
-use super::graph::{ArcIx, EdgeIx, RoadGraph};
+use super::roads::{ArcIx, EdgeIx};
 use super::snap::Snap;
 
 /// What a route minimises. The matrix reports both distance and time of that route.

@@ -12,7 +12,7 @@ use geo::{Distance, Haversine, Point};
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Line};
 
-use super::graph::{EdgeIx, RoadGraph};
+use super::roads::{EdgeIx, Roads};
 use super::{NetworkError, SiteProblem};
 
 const R_EARTH: f64 = 6_371_008.8;
@@ -61,7 +61,8 @@ pub(crate) struct SnapIndex {
 }
 
 impl SnapIndex {
-    pub(crate) fn new(g: &RoadGraph) -> SnapIndex {
+    /// The index of the segments of every edge that `routable` accepts.
+    pub(super) fn new(g: &Roads, routable: impl Fn(EdgeIx) -> bool) -> SnapIndex {
         let [_, min_lat, _, max_lat] = g.stats().bbox;
         let lat0 = (min_lat + max_lat) / 2.0;
         let cos0 = lat0.to_radians().cos().max(1e-6);
@@ -75,7 +76,7 @@ impl SnapIndex {
         };
         let mut segs = Vec::new();
         for e in 0..g.edge_count() {
-            if !g.edge_routable(EdgeIx(e as u32)) {
+            if !routable(EdgeIx(e as u32)) {
                 continue;
             }
             let geom = g.edge_geometry(EdgeIx(e as u32));
@@ -94,7 +95,7 @@ impl SnapIndex {
     }
 
     /// The nearest point on the graph to (lon, lat): (edge, segment, fraction on it, distance m).
-    fn nearest(&self, g: &RoadGraph, lon: f64, lat: f64) -> Option<(EdgeIx, usize, f64, f64)> {
+    fn nearest(&self, g: &Roads, lon: f64, lat: f64) -> Option<(EdgeIx, usize, f64, f64)> {
         let q = [
             R_EARTH * lon.to_radians() * self.cos0,
             R_EARTH * lat.to_radians(),
@@ -132,92 +133,96 @@ impl SnapIndex {
     }
 }
 
-impl RoadGraph {
-    fn snap_index(&self) -> &SnapIndex {
-        self.snap_index.get_or_init(|| SnapIndex::new(self))
+/// Snaps one point onto the nearest indexed edge, however far it is.
+pub(super) fn snap_point(
+    g: &Roads,
+    index: &SnapIndex,
+    id: &str,
+    lon: f64,
+    lat: f64,
+) -> Option<Snap> {
+    if !valid_lon_lat(lon, lat) {
+        return None;
     }
+    let (edge, k, t, _) = index.nearest(g, lon, lat)?;
+    let geom = g.edge_geometry(edge);
+    let (a, b) = (geom[k], geom[k + 1]);
+    let point = (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]));
+    let hv = |p: [f64; 2], q: [f64; 2]| {
+        Haversine.distance(Point::new(p[0], p[1]), Point::new(q[0], q[1]))
+    };
+    let before: f64 = geom[..=k].windows(2).map(|w| hv(w[0], w[1])).sum();
+    let offset_m = (before + hv(a, [point.0, point.1])).clamp(0.0, g.edge(edge).length_m);
+    Some(Snap {
+        id: id.to_string(),
+        input: (lon, lat),
+        point,
+        dist_m: hv([lon, lat], [point.0, point.1]),
+        edge,
+        offset_m,
+    })
+}
 
-    /// Snaps one point onto the nearest drivable edge, however far it is.
-    pub fn snap_point(&self, id: &str, lon: f64, lat: f64) -> Option<Snap> {
-        if !valid_lon_lat(lon, lat) {
-            return None;
-        }
-        let (edge, k, t, _) = self.snap_index().nearest(self, lon, lat)?;
-        let geom = self.edge_geometry(edge);
-        let (a, b) = (geom[k], geom[k + 1]);
-        let point = (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]));
-        let hv = |p: [f64; 2], q: [f64; 2]| {
-            Haversine.distance(Point::new(p[0], p[1]), Point::new(q[0], q[1]))
-        };
-        let before: f64 = geom[..=k].windows(2).map(|w| hv(w[0], w[1])).sum();
-        let offset_m = (before + hv(a, [point.0, point.1])).clamp(0.0, self.edge(edge).length_m);
-        Some(Snap {
-            id: id.to_string(),
-            input: (lon, lat),
-            point,
-            dist_m: hv([lon, lat], [point.0, point.1]),
-            edge,
-            offset_m,
-        })
-    }
-
-    /// Snaps every site, checking them all first: ids unique and non-empty, coordinates valid,
-    /// each within `max_snap_m` of a drivable road. Every problem is reported at once.
-    pub fn snap_sites(&self, sites: &[Site], max_snap_m: f64) -> Result<Vec<Snap>, NetworkError> {
-        use rayon::prelude::*;
-        let mut problems = Vec::new();
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        for (row, s) in sites.iter().enumerate() {
-            if s.id.trim().is_empty() {
-                problems.push(SiteProblem::EmptyId { row: row + 1 });
-            } else if let Some(&first) = seen.get(s.id.as_str()) {
-                problems.push(SiteProblem::DuplicateId {
-                    id: s.id.clone(),
-                    first: first + 1,
-                    again: row + 1,
-                });
-            } else {
-                seen.insert(&s.id, row);
-            }
-            if !valid_lon_lat(s.lon, s.lat) {
-                problems.push(SiteProblem::BadCoordinate {
-                    id: s.id.clone(),
-                    lon: s.lon,
-                    lat: s.lat,
-                });
-            }
-        }
-        if !problems.is_empty() {
-            return Err(NetworkError::Sites(problems));
-        }
-        self.snap_index();
-        let snaps: Vec<Option<Snap>> = sites
-            .par_iter()
-            .map(|s| self.snap_point(&s.id, s.lon, s.lat))
-            .collect();
-        let mut out = Vec::with_capacity(sites.len());
-        for (s, snap) in sites.iter().zip(snaps) {
-            match snap {
-                Some(snap) if snap.dist_m <= max_snap_m => out.push(snap),
-                Some(snap) => problems.push(SiteProblem::TooFar {
-                    id: s.id.clone(),
-                    lon: s.lon,
-                    lat: s.lat,
-                    dist_m: snap.dist_m,
-                    max_m: max_snap_m,
-                }),
-                None => problems.push(SiteProblem::BadCoordinate {
-                    id: s.id.clone(),
-                    lon: s.lon,
-                    lat: s.lat,
-                }),
-            }
-        }
-        if problems.is_empty() {
-            Ok(out)
+/// Snaps every site, checking them all first: ids unique and non-empty, coordinates valid,
+/// each within `max_snap_m` of an indexed road. Every problem is reported at once.
+pub(super) fn snap_sites(
+    g: &Roads,
+    index: &SnapIndex,
+    sites: &[Site],
+    max_snap_m: f64,
+) -> Result<Vec<Snap>, NetworkError> {
+    use rayon::prelude::*;
+    let mut problems = Vec::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (row, s) in sites.iter().enumerate() {
+        if s.id.trim().is_empty() {
+            problems.push(SiteProblem::EmptyId { row: row + 1 });
+        } else if let Some(&first) = seen.get(s.id.as_str()) {
+            problems.push(SiteProblem::DuplicateId {
+                id: s.id.clone(),
+                first: first + 1,
+                again: row + 1,
+            });
         } else {
-            Err(NetworkError::Sites(problems))
+            seen.insert(&s.id, row);
         }
+        if !valid_lon_lat(s.lon, s.lat) {
+            problems.push(SiteProblem::BadCoordinate {
+                id: s.id.clone(),
+                lon: s.lon,
+                lat: s.lat,
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(NetworkError::Sites(problems));
+    }
+    let snaps: Vec<Option<Snap>> = sites
+        .par_iter()
+        .map(|s| snap_point(g, index, &s.id, s.lon, s.lat))
+        .collect();
+    let mut out = Vec::with_capacity(sites.len());
+    for (s, snap) in sites.iter().zip(snaps) {
+        match snap {
+            Some(snap) if snap.dist_m <= max_snap_m => out.push(snap),
+            Some(snap) => problems.push(SiteProblem::TooFar {
+                id: s.id.clone(),
+                lon: s.lon,
+                lat: s.lat,
+                dist_m: snap.dist_m,
+                max_m: max_snap_m,
+            }),
+            None => problems.push(SiteProblem::BadCoordinate {
+                id: s.id.clone(),
+                lon: s.lon,
+                lat: s.lat,
+            }),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(NetworkError::Sites(problems))
     }
 }
 

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
-use super::graph::{ArcIx, EdgeIx, NodeIx, RoadGraph};
+use super::roads::{ArcIx, EdgeIx, NodeIx, Roads};
 use crate::osm::{MemberKind, OsmData};
 
 /// The turn-aware routing graph: nodes `0..n_junctions` are the junctions' plain states,
@@ -60,10 +60,7 @@ impl TurnGraph {
 
     /// Builds the routing graph of `g`, placing the restrictions of `osm` that bind its
     /// profile. Returns it with the number of restrictions applied and the skipped by reason.
-    pub(crate) fn build(
-        g: &RoadGraph,
-        osm: &OsmData,
-    ) -> (TurnGraph, usize, BTreeMap<String, usize>) {
+    pub(crate) fn build(g: &Roads, osm: &OsmData) -> (TurnGraph, usize, BTreeMap<String, usize>) {
         let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
         let (patterns, applied) = if g.profile.turn_restrictions {
             restriction_patterns(g, osm, &mut skipped)
@@ -193,7 +190,7 @@ fn parse<'a>(kind: &'a str, r: &crate::osm::Restriction) -> Result<Parsed<'a>, &
 
 /// The forbidden arc sequences of all restrictions binding the graph's profile.
 fn restriction_patterns(
-    g: &RoadGraph,
+    g: &Roads,
     osm: &OsmData,
     skipped: &mut BTreeMap<String, usize>,
 ) -> (Vec<Vec<u32>>, usize) {
@@ -334,12 +331,7 @@ fn restriction_patterns(
 }
 
 /// Shortest (fewest arcs) path along `via` arcs from `start` to a node where a `to` arc starts.
-fn via_path(
-    g: &RoadGraph,
-    start: NodeIx,
-    via: &HashSet<u32>,
-    to: &HashSet<u32>,
-) -> Option<Vec<u32>> {
+fn via_path(g: &Roads, start: NodeIx, via: &HashSet<u32>, to: &HashSet<u32>) -> Option<Vec<u32>> {
     let mut prev: HashMap<NodeIx, Option<u32>> = HashMap::new();
     prev.insert(start, None);
     let mut queue = VecDeque::from([start]);
@@ -366,7 +358,7 @@ fn via_path(
 }
 
 /// The product of the junction graph with the Aho-Corasick automaton of `patterns`.
-fn product(g: &RoadGraph, patterns: &[Vec<u32>]) -> TurnGraph {
+fn product(g: &Roads, patterns: &[Vec<u32>]) -> TurnGraph {
     // Trie over arc ids; node 0 is the root.
     let mut child: HashMap<(u32, u32), u32> = HashMap::new();
     let mut last_arc = vec![u32::MAX];
