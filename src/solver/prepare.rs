@@ -4,8 +4,8 @@
 //! that are built on it.
 
 use super::error::SolverError;
-use super::instance::Inst;
-use super::model::{JobId, Problem};
+use super::instance::{Inst, NONE, T_OPEN};
+use super::model::{JobId, Objective, Problem};
 use super::node::{BRK, FAC};
 use super::segment::{Ctx, route_seg};
 use super::solution::{Unassigned, UnassignedReason};
@@ -122,5 +122,124 @@ impl Inst {
             out.push(b);
         }
         out
+    }
+}
+
+/// The search's helpers.
+impl Inst {
+    /// The search's helpers, once the jobs are final: each job's closest facility, granular
+    /// neighbours, the price per truck of the fewest-trucks objective.
+    pub(super) fn finish(&mut self, p: &Problem, granular: usize) {
+        self.close_fac = self.closest_facilities();
+        self.neighbours = self.granular_neighbours(granular);
+        if p.settings.objective == Objective::FewestVehiclesFirst {
+            // A moderate price per truck (ten longest arcs), so that the search prefers
+            // emptying a route when it can. The fleet itself is cut by truck counts
+            // (`search::fleet`): a price larger than any lateness penalty would make one late
+            // route look better than two on time.
+            let ud = self.vts.iter().map(|v| v.ud.max(1)).max().unwrap_or(1);
+            self.vehicle_m = 10 * self.max_arc * ud;
+        }
+    }
+
+    /// Per vehicle type and job: the facility that is cheapest to unload that job alone at,
+    /// before the end depot.
+    fn closest_facilities(&self) -> Vec<Vec<u32>> {
+        let mut close_fac = vec![Vec::new(); self.vts.len()];
+        if !self.has_fac {
+            return close_fac;
+        }
+        let nloc = self.nloc;
+        for (vi, v) in self.vts.iter().enumerate() {
+            close_fac[vi] = (0..self.nj)
+                .map(|j| {
+                    let mut best = (i64::MAX, NONE);
+                    for f in 0..self.nf {
+                        if self.fac_accept[f] & self.job_stream_mask[j] == 0 {
+                            continue;
+                        }
+                        let dm = &self.dist[v.dprof];
+                        let c = dm[self.job_loc[j] as usize * nloc + self.fac_loc[f] as usize]
+                            as i64
+                            + dm[self.fac_loc[f] as usize * nloc + v.end as usize] as i64;
+                        if c < best.0 {
+                            best = (c, f as u32);
+                        }
+                    }
+                    best.1
+                })
+                .collect();
+        }
+        close_fac
+    }
+
+    /// Granular neighbourhoods: the closest jobs (both directions, first profile). With clock
+    /// rules, closeness also counts the waiting and the time warp of going from one to the
+    /// other (weights 0.2 and 1); a pair is as close as its better direction (PyVRP's
+    /// symmetric proximity). The sum of both directions, used before, kept apart jobs that
+    /// follow each other well one way only: Gehring-Homberger R2_10_1 at 30 s, one thread,
+    /// 5.3-5.9 % -> 2.8-3.1 % (two seeds), RC1_10_1 8.5-9.2 % -> 7.3-7.6 %.
+    fn granular_neighbours(&self, granular: usize) -> Vec<Vec<u32>> {
+        let nj = self.nj;
+        let nloc = self.nloc;
+        let g = granular.min(nj.saturating_sub(1));
+        let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); nj];
+        if g == 0 {
+            // No neighbours asked for (`validate`): skip the O(n^2) pass.
+            return neighbours;
+        }
+        let dm = &self.dist[0];
+        let tm = &self.dur[0];
+        let v0 = &self.vts[0];
+        let t2d = if self.has_clock { 1.0 / v0.d2t } else { 0.0 };
+        let hull = |j: usize| {
+            let (off, cnt) = self.job_win[j];
+            if cnt == 0 {
+                (-T_OPEN, T_OPEN)
+            } else {
+                (
+                    self.wins[off as usize].0,
+                    self.wins[(off + cnt - 1) as usize].1,
+                )
+            }
+        };
+        let prox = |i: usize, j: usize| -> f64 {
+            let (li, lj) = (self.job_loc[i] as usize, self.job_loc[j] as usize);
+            let d = dm[li * nloc + lj] as f64;
+            if t2d == 0.0 {
+                return d;
+            }
+            let t = tm[li * nloc + lj];
+            let ((ei, lti), (ej, ltj)) = (hull(i), hull(j));
+            let (ei, lti) = (ei.max(0), lti.min(1 << 40));
+            let (ej, ltj) = (ej.max(0), ltj.min(1 << 40));
+            let s = self.job_serv[i];
+            let wait = (ej - t as i64 - s - lti).max(0) as f64;
+            let warp = (ei + s + t as i64 - ltj).max(0) as f64;
+            d + t2d * (0.2 * wait + warp)
+        };
+        let mut order: Vec<(f64, u32)> = Vec::with_capacity(nj);
+        for i in 0..nj {
+            order.clear();
+            for j in 0..nj {
+                if i != j {
+                    order.push((prox(i, j).min(prox(j, i)), j as u32));
+                }
+            }
+            if g < order.len() {
+                order.select_nth_unstable_by(g, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                order.truncate(g);
+            }
+            order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            for &(_, j) in &order {
+                neighbours[i].push(j);
+                neighbours[j as usize].push(i as u32);
+            }
+        }
+        for n in &mut neighbours {
+            n.sort_unstable();
+            n.dedup();
+        }
+        neighbours
     }
 }
