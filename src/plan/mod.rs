@@ -288,8 +288,10 @@ impl WeekPlan {
 }
 
 pub mod build;
+mod day;
 mod input_words;
 pub mod sample;
+mod sites;
 
 pub use build::{Observer, PlanError, PlanOptions, Quiet, plan_week};
 
