@@ -14,8 +14,8 @@ use rayon::prelude::*;
 
 use super::day::{DayContext, day_problem};
 use super::input_words::{input_problem_in_words, kind_word, too_many_loads_message};
-use super::sites::{collect_sites, nets_by_truck_size, planar, who_visits};
-use super::{DayPlan, FORMAT_VERSION, Route, WeekPlan};
+use super::sites::{Net, SiteEntry, collect_sites, nets_by_truck_size, planar, who_visits};
+use super::{DayPlan, FORMAT_VERSION, Route, Site, WeekPlan};
 use crate::network::{Metric, NetworkError, RoadGraph, Router, Snap};
 use crate::osm::OsmData;
 use crate::scenario::{Column, Problems, Scenario, Weekday};
@@ -142,283 +142,16 @@ pub fn plan_week(
         });
     }
 
-    // Road graphs, one per truck size, in parallel.
-    let t = Instant::now();
-    observer.phase("road graphs");
-    let graphs: Vec<RoadGraph> = nets
-        .par_iter()
-        .map(|n| RoadGraph::build(osm, &n.profile))
-        .collect::<Result<_, _>>()?;
-    let summary = graphs
-        .iter()
-        .zip(&nets)
-        .map(|(g, n)| format!("{}: {} nodes", n.profile.name, g.node_count()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    observer.done("road graphs", t.elapsed(), &summary);
-
-    // Snap every site onto every graph whose trucks may go there.
-    let t = Instant::now();
-    observer.phase("snapping");
-    let visits = who_visits(scenario, &sites, &nets, &vt_net);
-    let snaps: Vec<Vec<Option<Snap>>> = graphs
-        .par_iter()
-        .enumerate()
-        .map(|(g, graph)| {
-            sites
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    if !visits[i][g] {
-                        return None;
-                    }
-                    graph
-                        .snap_point(&s.site.id, s.site.lon, s.site.lat)
-                        .filter(|p| p.dist_m <= scenario.settings.max_snap_m)
-                })
-                .collect()
-        })
-        .collect();
-    let mut problems = Problems::default();
-    let mut warnings = Vec::new();
-    let mut sites_out = Vec::with_capacity(sites.len());
-    for (i, s) in sites.iter().enumerate() {
-        let relevant: Vec<usize> = (0..graphs.len()).filter(|&g| visits[i][g]).collect();
-        let placed: Vec<usize> = relevant
-            .iter()
-            .copied()
-            .filter(|&g| snaps[g][i].is_some())
-            .collect();
-        let mut site = s.site.clone();
-        if let Some(&g) = placed.first() {
-            let p = snaps[g][i].as_ref().map_or((site.lon, site.lat, 0.0), |p| {
-                (p.point.0, p.point.1, p.dist_m)
-            });
-            (site.road_lon, site.road_lat, site.snap_m) = p;
-        } else if !relevant.is_empty() {
-            let nearest = relevant
-                .iter()
-                .filter_map(|&g| graphs[g].snap_point(&s.site.id, s.site.lon, s.site.lat))
-                .map(|p| p.dist_m)
-                .fold(f64::INFINITY, f64::min);
-            let (file, line) = &s.origin;
-            problems.push(
-                file,
-                *line,
-                line.map(|_| Column::Field("lon".into())),
-                format!(
-                    "{} {} ({}) is {} from the nearest road its trucks may use (max_snap_m = {:.0}): check its lon/lat, or raise max_snap_m in [settings]",
-                    kind_word(site.kind),
-                    site.id,
-                    site.name,
-                    if nearest.is_finite() { format!("{nearest:.0} m") } else { "far".into() },
-                    scenario.settings.max_snap_m
-                ),
-            );
-        }
-        for &g in relevant.iter().filter(|g| !placed.contains(g)) {
-            if !placed.is_empty() {
-                warnings.push(format!(
-                    "{} {} ({}) has no road within {:.0} m that trucks of type {} may use: they will not go there",
-                    kind_word(site.kind),
-                    site.id,
-                    site.name,
-                    scenario.settings.max_snap_m,
-                    nets[g].vehicle_types.iter().map(|&v| scenario.vehicle_types[v].id.as_str()).collect::<Vec<_>>().join(", ")
-                ));
-            }
-        }
-        sites_out.push(site);
-    }
-    if !problems.is_empty() {
-        return Err(PlanError::Sites(problems));
-    }
-    observer.done("snapping", t.elapsed(), &format!("{} sites", sites.len()));
-
-    // Matrices: fastest routes per graph; trucks of a type drive `speed_factor` times the
-    // road speed, so each (graph, speed factor) pair is one solver travel profile.
-    let t = Instant::now();
-    observer.phase("matrices");
-    let routers: Vec<Router<'_>> = graphs
-        .par_iter()
-        .map(|g| Router::new(g, Metric::Time))
-        .collect();
-    let n = sites.len();
-    let cells: Vec<Vec<Option<(f64, f64)>>> = routers
-        .par_iter()
-        .enumerate()
-        .map(|(g, router)| {
-            let idx: Vec<usize> = (0..n).filter(|&i| snaps[g][i].is_some()).collect();
-            let list: Vec<Snap> = idx.iter().filter_map(|&i| snaps[g][i].clone()).collect();
-            let m = router.matrix(&list);
-            let mut full = vec![None; n * n];
-            for (a, &i) in idx.iter().enumerate() {
-                for (b, &j) in idx.iter().enumerate() {
-                    full[i * n + j] = m.get(a, b).map(|tr| (tr.dist_m, tr.time_s));
-                }
-            }
-            full
-        })
-        .collect();
-    let mut profile_of_vt = Vec::new();
-    let mut profile_keys: Vec<(usize, u64)> = Vec::new();
-    for (v, vt) in scenario.vehicle_types.iter().enumerate() {
-        let key = (vt_net[v], vt.speed_factor.to_bits());
-        let p = profile_keys
-            .iter()
-            .position(|k| *k == key)
-            .unwrap_or_else(|| {
-                profile_keys.push(key);
-                profile_keys.len() - 1
-            });
-        profile_of_vt.push(p);
-    }
-    let profiles: Vec<solver::ProfileMatrix> = profile_keys
-        .iter()
-        .map(|&(g, factor)| {
-            let factor = f64::from_bits(factor);
-            let (distance_m, duration_s) = cells[g]
-                .iter()
-                .map(|c| c.map_or((f64::INFINITY, f64::INFINITY), |(d, t)| (d, t / factor)))
-                .unzip();
-            solver::ProfileMatrix {
-                distance_m,
-                duration_s,
-            }
-        })
-        .collect();
-    let coords = planar(&sites_out);
-    let profile_trucks = |pr: usize| -> String {
-        scenario
-            .vehicle_types
-            .iter()
-            .zip(&profile_of_vt)
-            .filter(|(_, p)| **p == pr)
-            .map(|(v, _)| v.id.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let travel = match solver::MatrixTravel::new(n, profiles) {
-        Ok(t) => t.with_coordinates(coords),
-        Err(solver::SolverError::BadMatrixValue {
-            profile,
-            what,
-            from,
-            to,
-            value,
-            ..
-        }) => {
-            // The solver knows locations by index; the user knows the sites.
-            let (a, b) = (&sites[from as usize], &sites[to as usize]);
-            let mut problems = Problems::default();
-            problems.push(
-                &a.origin.0,
-                a.origin.1,
-                None,
-                format!(
-                    "the road {what} from {} {} ({}) to {} {} ({}) for trucks {} came out as {value}, not a number of {}: check the coordinates of both sites and the roads near them in the map; if they look right, please report this with the map",
-                    kind_word(a.site.kind),
-                    a.site.id,
-                    a.site.name,
-                    kind_word(b.site.kind),
-                    b.site.id,
-                    b.site.name,
-                    profile_trucks(profile as usize),
-                    if what == "distance" { "metres" } else { "seconds" }
-                ),
-            );
-            return Err(PlanError::Input(problems));
-        }
-        Err(source) => {
-            return Err(PlanError::Solver {
-                day: scenario.days[0],
-                source,
-            });
-        }
-    };
-    // Unreachable pairs among the sites placed on each graph (unplaced ones are never used).
-    let unreachable: usize = (0..graphs.len())
-        .map(|g| {
-            let placed: Vec<usize> = (0..n).filter(|&i| snaps[g][i].is_some()).collect();
-            placed
-                .iter()
-                .flat_map(|&i| placed.iter().map(move |&j| (i, j)))
-                .filter(|&(i, j)| i != j && cells[g][i * n + j].is_none())
-                .count()
-        })
-        .sum();
-    observer.done(
-        "matrices",
-        t.elapsed(),
-        &format!(
-            "{} graph(s) over {n} sites, {unreachable} unreachable pairs",
-            graphs.len()
-        ),
-    );
-
-    // Every day's problem, checked before the first search: an error in Friday's collections
-    // must not wait for Monday to Thursday to be searched, and a park stream too large for
-    // its trucks is reported once, with its days.
-    let mut day_problems = Vec::with_capacity(scenario.days.len());
-    let mut too_large: Vec<(usize, Vec<Weekday>, solver::TooManyParts)> = Vec::new();
-    let mut invalid = Problems::default();
-    for &day in &scenario.days {
-        let (problem, job_park) = day_problem(scenario, &sites, day, &profile_of_vt);
-        if !problem.jobs.is_empty() {
-            match solver::validate(&problem, &travel) {
-                Ok(()) => {}
-                Err(solver::SolverError::TooManyParts(jobs)) => {
-                    for t in jobs {
-                        let k = job_park[t.job.ix()];
-                        match too_large.iter_mut().find(|e| e.0 == k) {
-                            Some(e) => e.1.push(day),
-                            None => too_large.push((k, vec![day], t)),
-                        }
-                    }
-                }
-                Err(solver::SolverError::Invalid(list)) => {
-                    for item in list {
-                        let (file, line, column, message) =
-                            input_problem_in_words(scenario, &problem, &job_park, &item);
-                        // Once, not once per day.
-                        if !invalid
-                            .iter()
-                            .any(|p| p.file == file && p.line == line && p.message == message)
-                        {
-                            invalid.push(&file, line, column, message);
-                        }
-                    }
-                }
-                Err(source) => return Err(PlanError::Solver { day, source }),
-            }
-        }
-        day_problems.push((day, problem, job_park));
-    }
-    if !invalid.is_empty() {
-        return Err(PlanError::Input(invalid));
-    }
-    if !too_large.is_empty() {
-        // In the order of the parks files.
-        too_large.sort_by_key(|e| e.0);
-        let mut problems = Problems::default();
-        for (k, on, t) in &too_large {
-            let p = &scenario.parks[*k];
-            problems.push(
-                &p.origin.file,
-                Some(p.origin.line),
-                Some(Column::Field(
-                    if t.dimension == 0 {
-                        "weekly_t"
-                    } else {
-                        "weekly_m3"
-                    }
-                    .into(),
-                )),
-                too_many_loads_message(scenario, p, on, t),
-            );
-        }
-        return Err(PlanError::Input(problems));
-    }
+    let Network {
+        graphs,
+        snaps,
+        sites_out,
+        mut warnings,
+    } = network(scenario, osm, &sites, &nets, &vt_net, observer)?;
+    let (routers, profile_of_vt, travel) = matrices(
+        scenario, &sites, &graphs, &snaps, &sites_out, &vt_net, observer,
+    )?;
+    let day_problems = checked_day_problems(scenario, &sites, &profile_of_vt, &travel)?;
 
     // One solve per working day, the days side by side (`day_threads`). After Ctrl-C the days
     // not yet searched are still solved, at once: the solver places nothing once stopped and
@@ -535,4 +268,332 @@ pub fn plan_week(
         warnings,
         stopped_early,
     })
+}
+
+/// What the network phase gives the rest of the week.
+struct Network {
+    graphs: Vec<RoadGraph>,
+    /// `snaps[graph][site]`: the site's point on that graph's roads (`None`: not placed there).
+    snaps: Vec<Vec<Option<Snap>>>,
+    /// The sites with their road positions.
+    sites_out: Vec<Site>,
+    warnings: Vec<String>,
+}
+
+/// The network phase of [`plan_week`]: one road graph per truck size, and every site snapped
+/// onto each graph whose trucks may go there.
+fn network(
+    scenario: &Scenario,
+    osm: &OsmData,
+    sites: &[SiteEntry],
+    nets: &[Net],
+    vt_net: &[usize],
+    observer: &dyn Observer,
+) -> Result<Network, PlanError> {
+    // Road graphs, one per truck size, in parallel.
+    let t = Instant::now();
+    observer.phase("road graphs");
+    let graphs: Vec<RoadGraph> = nets
+        .par_iter()
+        .map(|n| RoadGraph::build(osm, &n.profile))
+        .collect::<Result<_, _>>()?;
+    let summary = graphs
+        .iter()
+        .zip(nets)
+        .map(|(g, n)| format!("{}: {} nodes", n.profile.name, g.node_count()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    observer.done("road graphs", t.elapsed(), &summary);
+
+    // Snap every site onto every graph whose trucks may go there.
+    let t = Instant::now();
+    observer.phase("snapping");
+    let visits = who_visits(scenario, sites, nets, vt_net);
+    let snaps: Vec<Vec<Option<Snap>>> = graphs
+        .par_iter()
+        .enumerate()
+        .map(|(g, graph)| {
+            sites
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    if !visits[i][g] {
+                        return None;
+                    }
+                    graph
+                        .snap_point(&s.site.id, s.site.lon, s.site.lat)
+                        .filter(|p| p.dist_m <= scenario.settings.max_snap_m)
+                })
+                .collect()
+        })
+        .collect();
+    let mut problems = Problems::default();
+    let mut warnings = Vec::new();
+    let mut sites_out = Vec::with_capacity(sites.len());
+    for (i, s) in sites.iter().enumerate() {
+        let relevant: Vec<usize> = (0..graphs.len()).filter(|&g| visits[i][g]).collect();
+        let placed: Vec<usize> = relevant
+            .iter()
+            .copied()
+            .filter(|&g| snaps[g][i].is_some())
+            .collect();
+        let mut site = s.site.clone();
+        if let Some(&g) = placed.first() {
+            let p = snaps[g][i].as_ref().map_or((site.lon, site.lat, 0.0), |p| {
+                (p.point.0, p.point.1, p.dist_m)
+            });
+            (site.road_lon, site.road_lat, site.snap_m) = p;
+        } else if !relevant.is_empty() {
+            let nearest = relevant
+                .iter()
+                .filter_map(|&g| graphs[g].snap_point(&s.site.id, s.site.lon, s.site.lat))
+                .map(|p| p.dist_m)
+                .fold(f64::INFINITY, f64::min);
+            let (file, line) = &s.origin;
+            problems.push(
+                file,
+                *line,
+                line.map(|_| Column::Field("lon".into())),
+                format!(
+                    "{} {} ({}) is {} from the nearest road its trucks may use (max_snap_m = {:.0}): check its lon/lat, or raise max_snap_m in [settings]",
+                    kind_word(site.kind),
+                    site.id,
+                    site.name,
+                    if nearest.is_finite() { format!("{nearest:.0} m") } else { "far".into() },
+                    scenario.settings.max_snap_m
+                ),
+            );
+        }
+        for &g in relevant.iter().filter(|g| !placed.contains(g)) {
+            if !placed.is_empty() {
+                warnings.push(format!(
+                    "{} {} ({}) has no road within {:.0} m that trucks of type {} may use: they will not go there",
+                    kind_word(site.kind),
+                    site.id,
+                    site.name,
+                    scenario.settings.max_snap_m,
+                    nets[g].vehicle_types.iter().map(|&v| scenario.vehicle_types[v].id.as_str()).collect::<Vec<_>>().join(", ")
+                ));
+            }
+        }
+        sites_out.push(site);
+    }
+    if !problems.is_empty() {
+        return Err(PlanError::Sites(problems));
+    }
+    observer.done("snapping", t.elapsed(), &format!("{} sites", sites.len()));
+    Ok(Network {
+        graphs,
+        snaps,
+        sites_out,
+        warnings,
+    })
+}
+
+/// The matrices phase of [`plan_week`]: a router per graph, each vehicle type's travel profile
+/// and the solver's travel costs between all sites.
+fn matrices<'g>(
+    scenario: &Scenario,
+    sites: &[SiteEntry],
+    graphs: &'g [RoadGraph],
+    snaps: &[Vec<Option<Snap>>],
+    sites_out: &[Site],
+    vt_net: &[usize],
+    observer: &dyn Observer,
+) -> Result<(Vec<Router<'g>>, Vec<usize>, MatrixTravel), PlanError> {
+    // Matrices: fastest routes per graph; trucks of a type drive `speed_factor` times the
+    // road speed, so each (graph, speed factor) pair is one solver travel profile.
+    let t = Instant::now();
+    observer.phase("matrices");
+    let routers: Vec<Router<'_>> = graphs
+        .par_iter()
+        .map(|g| Router::new(g, Metric::Time))
+        .collect();
+    let n = sites.len();
+    let cells: Vec<Vec<Option<(f64, f64)>>> = routers
+        .par_iter()
+        .enumerate()
+        .map(|(g, router)| {
+            let idx: Vec<usize> = (0..n).filter(|&i| snaps[g][i].is_some()).collect();
+            let list: Vec<Snap> = idx.iter().filter_map(|&i| snaps[g][i].clone()).collect();
+            let m = router.matrix(&list);
+            let mut full = vec![None; n * n];
+            for (a, &i) in idx.iter().enumerate() {
+                for (b, &j) in idx.iter().enumerate() {
+                    full[i * n + j] = m.get(a, b).map(|tr| (tr.dist_m, tr.time_s));
+                }
+            }
+            full
+        })
+        .collect();
+    let mut profile_of_vt = Vec::new();
+    let mut profile_keys: Vec<(usize, u64)> = Vec::new();
+    for (v, vt) in scenario.vehicle_types.iter().enumerate() {
+        let key = (vt_net[v], vt.speed_factor.to_bits());
+        let p = profile_keys
+            .iter()
+            .position(|k| *k == key)
+            .unwrap_or_else(|| {
+                profile_keys.push(key);
+                profile_keys.len() - 1
+            });
+        profile_of_vt.push(p);
+    }
+    let profiles: Vec<solver::ProfileMatrix> = profile_keys
+        .iter()
+        .map(|&(g, factor)| {
+            let factor = f64::from_bits(factor);
+            let (distance_m, duration_s) = cells[g]
+                .iter()
+                .map(|c| c.map_or((f64::INFINITY, f64::INFINITY), |(d, t)| (d, t / factor)))
+                .unzip();
+            solver::ProfileMatrix {
+                distance_m,
+                duration_s,
+            }
+        })
+        .collect();
+    let coords = planar(sites_out);
+    let profile_trucks = |pr: usize| -> String {
+        scenario
+            .vehicle_types
+            .iter()
+            .zip(&profile_of_vt)
+            .filter(|(_, p)| **p == pr)
+            .map(|(v, _)| v.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let travel = match solver::MatrixTravel::new(n, profiles) {
+        Ok(t) => t.with_coordinates(coords),
+        Err(solver::SolverError::BadMatrixValue {
+            profile,
+            what,
+            from,
+            to,
+            value,
+            ..
+        }) => {
+            // The solver knows locations by index; the user knows the sites.
+            let (a, b) = (&sites[from as usize], &sites[to as usize]);
+            let mut problems = Problems::default();
+            problems.push(
+                &a.origin.0,
+                a.origin.1,
+                None,
+                format!(
+                    "the road {what} from {} {} ({}) to {} {} ({}) for trucks {} came out as {value}, not a number of {}: check the coordinates of both sites and the roads near them in the map; if they look right, please report this with the map",
+                    kind_word(a.site.kind),
+                    a.site.id,
+                    a.site.name,
+                    kind_word(b.site.kind),
+                    b.site.id,
+                    b.site.name,
+                    profile_trucks(profile as usize),
+                    if what == "distance" { "metres" } else { "seconds" }
+                ),
+            );
+            return Err(PlanError::Input(problems));
+        }
+        Err(source) => {
+            return Err(PlanError::Solver {
+                day: scenario.days[0],
+                source,
+            });
+        }
+    };
+    // Unreachable pairs among the sites placed on each graph (unplaced ones are never used).
+    let unreachable: usize = (0..graphs.len())
+        .map(|g| {
+            let placed: Vec<usize> = (0..n).filter(|&i| snaps[g][i].is_some()).collect();
+            placed
+                .iter()
+                .flat_map(|&i| placed.iter().map(move |&j| (i, j)))
+                .filter(|&(i, j)| i != j && cells[g][i * n + j].is_none())
+                .count()
+        })
+        .sum();
+    observer.done(
+        "matrices",
+        t.elapsed(),
+        &format!(
+            "{} graph(s) over {n} sites, {unreachable} unreachable pairs",
+            graphs.len()
+        ),
+    );
+    Ok((routers, profile_of_vt, travel))
+}
+
+/// The day problems of [`plan_week`], one per working day, each with the park stream of every
+/// job; all checked before any is searched.
+fn checked_day_problems(
+    scenario: &Scenario,
+    sites: &[SiteEntry],
+    profile_of_vt: &[usize],
+    travel: &MatrixTravel,
+) -> Result<Vec<(Weekday, solver::Problem, Vec<usize>)>, PlanError> {
+    // Every day's problem, checked before the first search: an error in Friday's collections
+    // must not wait for Monday to Thursday to be searched, and a park stream too large for
+    // its trucks is reported once, with its days.
+    let mut day_problems = Vec::with_capacity(scenario.days.len());
+    let mut too_large: Vec<(usize, Vec<Weekday>, solver::TooManyParts)> = Vec::new();
+    let mut invalid = Problems::default();
+    for &day in &scenario.days {
+        let (problem, job_park) = day_problem(scenario, sites, day, profile_of_vt);
+        if !problem.jobs.is_empty() {
+            match solver::validate(&problem, travel) {
+                Ok(()) => {}
+                Err(solver::SolverError::TooManyParts(jobs)) => {
+                    for t in jobs {
+                        let k = job_park[t.job.ix()];
+                        match too_large.iter_mut().find(|e| e.0 == k) {
+                            Some(e) => e.1.push(day),
+                            None => too_large.push((k, vec![day], t)),
+                        }
+                    }
+                }
+                Err(solver::SolverError::Invalid(list)) => {
+                    for item in list {
+                        let (file, line, column, message) =
+                            input_problem_in_words(scenario, &problem, &job_park, &item);
+                        // Once, not once per day.
+                        if !invalid
+                            .iter()
+                            .any(|p| p.file == file && p.line == line && p.message == message)
+                        {
+                            invalid.push(&file, line, column, message);
+                        }
+                    }
+                }
+                Err(source) => return Err(PlanError::Solver { day, source }),
+            }
+        }
+        day_problems.push((day, problem, job_park));
+    }
+    if !invalid.is_empty() {
+        return Err(PlanError::Input(invalid));
+    }
+    if !too_large.is_empty() {
+        // In the order of the parks files.
+        too_large.sort_by_key(|e| e.0);
+        let mut problems = Problems::default();
+        for (k, on, t) in &too_large {
+            let p = &scenario.parks[*k];
+            problems.push(
+                &p.origin.file,
+                Some(p.origin.line),
+                Some(Column::Field(
+                    if t.dimension == 0 {
+                        "weekly_t"
+                    } else {
+                        "weekly_m3"
+                    }
+                    .into(),
+                )),
+                too_many_loads_message(scenario, p, on, t),
+            );
+        }
+        return Err(PlanError::Input(problems));
+    }
+    Ok(day_problems)
 }
