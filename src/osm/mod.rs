@@ -111,7 +111,7 @@ pub struct LoadOptions {
     pub lean: bool,
 }
 
-/// Tags kept from an OSM element: only the keys some profile reads (see `read.rs`).
+/// Tags kept from an OSM element: only the keys some profile reads (see `read/blocks.rs`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tags(pub Vec<(Box<str>, Box<str>)>);
 

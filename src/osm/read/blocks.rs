@@ -1,29 +1,13 @@
-//! The PBF reader: two parallel passes over the file's blobs (rayon), so memory follows the
-//! road network, not the file.
-//!
-//! Without a bbox: pass 1 keeps the highway ways and the restriction relations and notes which
-//! blobs hold nodes (and their id range); pass 2 decodes only those node blobs and keeps only
-//! the nodes the ways use. Files up to 32 MiB skip pass 2: pass 1 keeps every node's
-//! coordinates (at most ~70 MB for a file that size), which saves decoding node blobs twice. With a bbox: pass 1 keeps the nodes inside it, pass 2 the highway
-//! ways cut to those nodes. Neither pass assumes an order of blobs or ids, so files with
-//! relations before ways, unsorted ids, or no header bbox read the same.
-//! Missing nodes (refs to ids absent from the file) are skipped: the way is split there, no
-//! segment is invented across the gap.
+//! One block of each pass: the tag keys kept, the block's string table classified once, the
+//! highway ways, nodes and turn restrictions a pass keeps; then the nodes of all blobs joined
+//! and trimmed, and ways split where their nodes are missing.
 
-use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
-use std::time::Instant;
-
-use osmpbf::{BlobDecode, BlobReader, ByteOffset, PrimitiveBlock, RelMemberType};
+use osmpbf::{PrimitiveBlock, RelMemberType};
 use rayon::prelude::*;
 
-use super::{
-    Bbox, LoadOptions, LoadStats, MemberKind, NodeTable, OsmData, OsmError, Restriction, Tags, Way,
-};
+use crate::osm::{Bbox, MemberKind, NodeTable, Restriction, Tags, Way};
 
-/// Files up to this size are read in a single pass (see `load`).
-const SINGLE_PASS_MAX_BYTES: u64 = 32 << 20;
+use super::{NodePart, Pass1, PassOut};
 
 /// Way tag keys kept for the profiles (exact keys, or prefixes ending in ':').
 const WAY_KEYS: &[&str] = &[
@@ -70,359 +54,6 @@ fn keep_key(keys: &[&str], key: &str) -> bool {
     keys.iter().any(|k| {
         key == *k || (key.len() > k.len() && key.starts_with(k) && key.as_bytes()[k.len()] == b':')
     })
-}
-
-/// Reads the highway network of an `.osm.pbf` file (see the module docs for how).
-///
-/// ```no_run
-/// let data = wasteroute::osm::load("map.osm.pbf", &Default::default())?;
-/// println!("{} highway ways", data.ways.len());
-/// # Ok::<(), wasteroute::osm::OsmError>(())
-/// ```
-pub fn load(path: impl AsRef<Path>, opts: &LoadOptions) -> Result<OsmData, OsmError> {
-    let path = path.as_ref().to_path_buf();
-    let meta = std::fs::metadata(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => OsmError::NotFound { path: path.clone() },
-        _ => OsmError::Io {
-            path: path.clone(),
-            source: e,
-        },
-    })?;
-    if meta.is_dir() {
-        return Err(OsmError::Folder { path });
-    }
-    // A device or a pipe cannot be read twice or at an offset, and may never end.
-    if !meta.is_file() {
-        return Err(OsmError::NotPbf {
-            path,
-            detail: "not a regular file (a device or a pipe?)".into(),
-        });
-    }
-    let mut stats = LoadStats {
-        file_bytes: meta.len(),
-        ..LoadStats::default()
-    };
-
-    // A small file is read in one pass, keeping every node's coordinates (at most ~16 bytes
-    // per node of a file this size); a larger one in two, keeping only the nodes the roads use.
-    let keep = match opts.bbox {
-        Some(b) => KeepNodes::Inside(b),
-        None if stats.file_bytes <= SINGLE_PASS_MAX_BYTES && !opts.lean => KeepNodes::All,
-        None => KeepNodes::None,
-    };
-    let t1 = Instant::now();
-    let pass1 = run_pass(&path, None, |block, offset| {
-        pass1_block(block, offset, keep, opts.bbox)
-    })?;
-    stats.pass1 = t1.elapsed();
-
-    let mut header_bbox = None;
-    let mut blobs: Vec<Pass1> = Vec::with_capacity(pass1.len());
-    for out in pass1 {
-        match out {
-            PassOut::Header { bbox, required } => {
-                header_bbox = header_bbox.or(bbox);
-                if let Some(feature) = required.into_iter().find(|f| {
-                    !matches!(
-                        f.as_str(),
-                        "OsmSchema-V0.6" | "DenseNodes" | "HistoricalInformation"
-                    )
-                }) {
-                    return Err(OsmError::UnsupportedFeature { path, feature });
-                }
-            }
-            PassOut::Data(p) => blobs.push(p),
-        }
-    }
-    if blobs.is_empty() {
-        return Err(OsmError::NotPbf {
-            path,
-            detail: "it holds no OSM data blocks".into(),
-        });
-    }
-    blobs.sort_by_key(|b| b.offset);
-    stats.blobs = blobs.len();
-    stats.nodes_in_file = blobs.iter().map(|b| b.n_nodes).sum();
-    stats.ways_in_file = blobs.iter().map(|b| b.n_ways).sum();
-    stats.relations_in_file = blobs.iter().map(|b| b.n_relations).sum();
-
-    let mut restrictions: Vec<Restriction> = blobs
-        .iter_mut()
-        .flat_map(|b| std::mem::take(&mut b.restrictions))
-        .collect();
-    restrictions.sort_by_key(|r| r.id);
-
-    let t2 = Instant::now();
-    let (nodes, ways) = match opts.bbox {
-        None => {
-            let mut ways: Vec<Way> = blobs
-                .iter_mut()
-                .flat_map(|b| std::mem::take(&mut b.ways))
-                .collect();
-            let mut needed: Vec<i64> = ways.iter().flat_map(|w| w.refs.iter().copied()).collect();
-            needed.par_sort_unstable();
-            needed.dedup();
-            let (lo, hi) = (needed.first().copied(), needed.last().copied());
-            let offsets: Vec<u64> = match (lo, hi) {
-                (Some(lo), Some(hi)) => blobs
-                    .iter()
-                    .filter(|b| b.n_nodes > 0 && b.node_max >= lo && b.node_min <= hi)
-                    .map(|b| b.offset)
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let nodes = if let KeepNodes::All = keep {
-                let all: Vec<NodePart> = blobs
-                    .iter_mut()
-                    .map(|b| std::mem::take(&mut b.nodes))
-                    .collect();
-                restrict_nodes(merge_nodes(all), &needed)
-            } else {
-                let parts = run_pass(&path, Some(&offsets), |block, _| {
-                    pass2_nodes(block, &needed)
-                })?;
-                merge_nodes(parts)
-            };
-            let missing = needed.len() - nodes.len();
-            ways.sort_by_key(|w| w.id);
-            let (ways, affected, refs) = split_at_missing(ways, &nodes);
-            stats.missing_node_refs = missing;
-            stats.missing_node_ref_uses = refs;
-            stats.ways_with_missing_nodes = affected;
-            (nodes, ways)
-        }
-        Some(_) => {
-            let inside: Vec<NodePart> = blobs
-                .iter_mut()
-                .map(|b| std::mem::take(&mut b.nodes))
-                .collect();
-            let nodes = merge_nodes(inside);
-            let offsets: Vec<u64> = blobs
-                .iter()
-                .filter(|b| b.n_ways > 0)
-                .map(|b| b.offset)
-                .collect();
-            let parts = run_pass(&path, Some(&offsets), |block, _| pass2_ways(block, &nodes))?;
-            let mut ways: Vec<Way> = Vec::new();
-            let mut cut = 0;
-            for p in parts {
-                if let PassOut::Data((ws, c)) = p {
-                    ways.extend(ws);
-                    cut += c;
-                }
-            }
-            ways.sort_by_key(|w| w.id);
-            stats.ways_cut_by_bbox = cut;
-            // Keep only the nodes the kept ways use.
-            let mut used: Vec<i64> = ways.iter().flat_map(|w| w.refs.iter().copied()).collect();
-            used.par_sort_unstable();
-            used.dedup();
-            let nodes = restrict_nodes(nodes, &used);
-            (nodes, ways)
-        }
-    };
-    stats.pass2 = t2.elapsed();
-    stats.highway_ways = ways.len();
-    stats.nodes_kept = nodes.len();
-    stats.restrictions = restrictions.len();
-
-    if ways.is_empty() {
-        return Err(OsmError::NoRoads {
-            path,
-            bbox: opts.bbox.map(|b| b.to_string()),
-        });
-    }
-
-    let mut warnings = Vec::new();
-    if stats.missing_node_refs > 0 {
-        warnings.push(format!(
-            "{} highway ways refer {} times to {} node ids missing from the file; those ways were \
-             split at the missing nodes (usual in hard-cut extracts)",
-            stats.ways_with_missing_nodes, stats.missing_node_ref_uses, stats.missing_node_refs
-        ));
-    }
-    if header_bbox.is_none() {
-        warnings.push("the file header has no bbox; the bbox of the nodes is used".into());
-    }
-
-    Ok(OsmData {
-        path,
-        header_bbox,
-        bbox: opts.bbox,
-        nodes,
-        ways,
-        restrictions,
-        stats,
-        warnings,
-    })
-}
-
-#[derive(Default)]
-struct Pass1 {
-    offset: u64,
-    n_nodes: u64,
-    n_ways: u64,
-    n_relations: u64,
-    node_min: i64,
-    node_max: i64,
-    ways: Vec<Way>,
-    nodes: NodePart,
-    restrictions: Vec<Restriction>,
-}
-
-/// Nodes found in one blob: ids, (lon, lat) in 1e-7 degrees, tags of the tagged ones.
-#[derive(Default)]
-struct NodePart {
-    ids: Vec<i64>,
-    coords: Vec<[i32; 2]>,
-    tagged: Vec<(i64, Tags)>,
-}
-
-/// Reads the blobs of `path` (all of them, or only those at `offsets`) and decodes the data
-/// blocks in parallel with `f`. Header blocks are decoded here. Errors name the blob.
-fn run_pass<T: Send, F>(
-    path: &Path,
-    offsets: Option<&[u64]>,
-    f: F,
-) -> Result<Vec<PassOut<T>>, OsmError>
-where
-    F: Fn(&PrimitiveBlock, u64) -> Result<T, String> + Sync,
-{
-    let open_err = |e: osmpbf::Error| io_or(path, e);
-    // `offset`: where the blob starts in the file, known even when the blob cannot be read
-    // (a cut or damaged file), so the error can say where.
-    let decode = |index: usize,
-                  offset: u64,
-                  blob: Result<osmpbf::Blob, osmpbf::Error>|
-     -> Result<Option<PassOut<T>>, OsmError> {
-        let blob = blob.map_err(|e| blob_error(path, index, offset, &e.to_string()))?;
-        match blob.decode() {
-            Ok(BlobDecode::OsmHeader(h)) => Ok(Some(PassOut::Header {
-                bbox: h
-                    .bbox()
-                    .and_then(|b| Bbox::new(b.left, b.bottom, b.right, b.top).ok()),
-                required: h.required_features().to_vec(),
-            })),
-            Ok(BlobDecode::OsmData(block)) => f(&block, offset)
-                .map(|t| Some(PassOut::Data(t)))
-                .map_err(|d| blob_error(path, index, offset, &d)),
-            Ok(BlobDecode::Unknown(_)) => Ok(None),
-            Err(e) => Err(blob_error(path, index, offset, &e.to_string())),
-        }
-    };
-    let results: Vec<Result<Option<PassOut<T>>, OsmError>> = match offsets {
-        None => {
-            // osmpbf forgets the position once a blob fails to read; counting the bytes read
-            // keeps it, so every blob (also the one that fails) has its offset.
-            let file = std::fs::File::open(path).map_err(|source| OsmError::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
-            let pos = Arc::new(AtomicU64::new(0));
-            let mut reader = BlobReader::new(Counting {
-                inner: std::io::BufReader::new(file),
-                pos: pos.clone(),
-            });
-            // `par_bridge` pulls the blobs one at a time, in file order, so the count before a
-            // pull is where that blob starts.
-            std::iter::from_fn(move || {
-                let start = pos.load(AtomicOrdering::Relaxed);
-                reader.next().map(|b| (start, b))
-            })
-            .enumerate()
-            .par_bridge()
-            .map(|(i, (start, b))| decode(i, start, b))
-            .collect()
-        }
-        Some(offsets) => {
-            let mut reader = BlobReader::seekable_from_path(path).map_err(open_err)?;
-            let iter = offsets
-                .iter()
-                .enumerate()
-                .map(move |(i, &o)| (i, o, reader.blob_from_offset(ByteOffset(o))));
-            iter.par_bridge().map(|(i, o, b)| decode(i, o, b)).collect()
-        }
-    };
-    // Report the earliest failing blob, so the message does not depend on thread timing.
-    let mut out = Vec::with_capacity(results.len());
-    let mut first_err: Option<OsmError> = None;
-    for r in results {
-        match r {
-            Ok(Some(o)) => out.push(o),
-            Ok(None) => {}
-            Err(e) => {
-                let earlier = match (&first_err, &e) {
-                    (None, _) => true,
-                    (
-                        Some(OsmError::Corrupt { offset: a, .. }),
-                        OsmError::Corrupt { offset: b, .. },
-                    ) => b < a,
-                    (Some(OsmError::Corrupt { .. }), OsmError::NotPbf { .. }) => true,
-                    _ => false,
-                };
-                if earlier {
-                    first_err = Some(e);
-                }
-            }
-        }
-    }
-    match first_err {
-        Some(e) => Err(e),
-        None => Ok(out),
-    }
-}
-
-enum PassOut<T> {
-    Header {
-        bbox: Option<Bbox>,
-        required: Vec<String>,
-    },
-    Data(T),
-}
-
-fn io_or(path: &Path, e: osmpbf::Error) -> OsmError {
-    match e.into_kind() {
-        osmpbf::ErrorKind::Io(source) => OsmError::Io {
-            path: path.to_path_buf(),
-            source,
-        },
-        other => OsmError::NotPbf {
-            path: path.to_path_buf(),
-            detail: format!("{other:?}"),
-        },
-    }
-}
-
-/// The first blob failing means the file is not a PBF at all; a later one, that it is cut short
-/// or damaged (`offset`: where the failing blob starts).
-fn blob_error(path: &Path, index: usize, offset: u64, detail: &str) -> OsmError {
-    if index == 0 && offset == 0 {
-        OsmError::NotPbf {
-            path: path.to_path_buf(),
-            detail: detail.to_string(),
-        }
-    } else {
-        OsmError::Corrupt {
-            path: path.to_path_buf(),
-            offset,
-            detail: format!("blob #{index}: {detail}"),
-        }
-    }
-}
-
-/// A reader that counts the bytes read through it (shared, so the count can be read while the
-/// reader is owned by the blob iterator).
-struct Counting<R> {
-    inner: R,
-    pos: Arc<AtomicU64>,
-}
-
-impl<R: std::io::Read> std::io::Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.pos.fetch_add(n as u64, AtomicOrdering::Relaxed);
-        Ok(n)
-    }
 }
 
 /// Per-block string table with each entry classified once, on first use: most entries (names,
@@ -505,7 +136,7 @@ impl<'a> Strings<'a> {
 /// Which nodes pass 1 keeps: none (two-pass load), those inside a bbox, or all of them
 /// (single-pass load of a small file).
 #[derive(Clone, Copy)]
-enum KeepNodes {
+pub(super) enum KeepNodes {
     None,
     Inside(Bbox),
     All,
@@ -521,7 +152,7 @@ impl KeepNodes {
     }
 }
 
-fn pass1_block(
+pub(super) fn pass1_block(
     block: &PrimitiveBlock,
     offset: u64,
     keep: KeepNodes,
@@ -652,7 +283,7 @@ fn quiet_catch<T>(f: impl FnOnce() -> T) -> Result<T, ()> {
 }
 
 /// Pass 2 without a bbox: the nodes of this blob that the highway ways use.
-fn pass2_nodes(block: &PrimitiveBlock, needed: &[i64]) -> Result<NodePart, String> {
+pub(super) fn pass2_nodes(block: &PrimitiveBlock, needed: &[i64]) -> Result<NodePart, String> {
     let mut strings = Strings::new(block);
     let mut part = NodePart::default();
     for group in block.groups() {
@@ -682,7 +313,10 @@ fn pass2_nodes(block: &PrimitiveBlock, needed: &[i64]) -> Result<NodePart, Strin
     Ok(part)
 }
 
-fn pass2_ways(block: &PrimitiveBlock, inside: &NodeTable) -> Result<(Vec<Way>, usize), String> {
+pub(super) fn pass2_ways(
+    block: &PrimitiveBlock,
+    inside: &NodeTable,
+) -> Result<(Vec<Way>, usize), String> {
     let mut strings = Strings::new(block);
     let mut ways = Vec::new();
     let mut cut = 0;
@@ -741,7 +375,7 @@ fn runs(refs: &[i64], keep: impl Fn(i64) -> bool) -> Vec<Vec<i64>> {
 
 /// Joins the node parts of all blobs into one table sorted by id (files need not be sorted;
 /// a node id seen twice keeps its first copy).
-fn merge_nodes(parts: Vec<impl Into<NodePart>>) -> NodeTable {
+pub(super) fn merge_nodes(parts: Vec<impl Into<NodePart>>) -> NodeTable {
     let parts: Vec<NodePart> = parts.into_iter().map(Into::into).collect();
     let total: usize = parts.iter().map(|p| p.ids.len()).sum();
     let mut all: Vec<(i64, [i32; 2])> = Vec::with_capacity(total);
@@ -772,7 +406,7 @@ impl From<PassOut<NodePart>> for NodePart {
 }
 
 /// Keeps only the nodes whose ids are in `used` (sorted).
-fn restrict_nodes(nodes: NodeTable, used: &[i64]) -> NodeTable {
+pub(super) fn restrict_nodes(nodes: NodeTable, used: &[i64]) -> NodeTable {
     let mut ids = Vec::with_capacity(used.len());
     let mut coords = Vec::with_capacity(used.len());
     for (id, c) in nodes.ids.into_iter().zip(nodes.coords) {
@@ -795,7 +429,7 @@ fn restrict_nodes(nodes: NodeTable, used: &[i64]) -> NodeTable {
 
 /// Splits ways at refs missing from `nodes`; returns the pieces, how many ways were affected
 /// and how many references were missing.
-fn split_at_missing(ways: Vec<Way>, nodes: &NodeTable) -> (Vec<Way>, usize, usize) {
+pub(super) fn split_at_missing(ways: Vec<Way>, nodes: &NodeTable) -> (Vec<Way>, usize, usize) {
     let results: Vec<(Vec<Way>, usize)> = ways
         .into_par_iter()
         .map(|w| {
