@@ -2,14 +2,14 @@
 //! excess and the refused streams of the trips it completes, its total (daily limits) and the
 //! mass it unloads at each facility with a daily intake limit.
 
-use super::{Ctx, D, Load, NONE, Seg};
+use super::{Ctx, D, NONE, Seg};
 
 impl Ctx<'_> {
     /// Joins the load parts of `a` and `b` into `r` (whose `excess` and `viol` start as `a`'s
-    /// plus `b`'s stream refusals). Returns the trip `a` then `b` closes, with its facility,
-    /// when `b` starts at a facility.
+    /// plus `b`'s stream refusals). Returns the facility and the mass of the trip `a` then `b`
+    /// closes, when `b` starts at a facility (its per-tonne unload time is the time rule's).
     #[inline(always)]
-    pub(super) fn join_loads(&self, a: &Seg, b: &Seg, r: &mut Seg) -> Option<(usize, Load)> {
+    pub(super) fn join_loads(&self, a: &Seg, b: &Seg, r: &mut Seg) -> Option<(usize, i64)> {
         for d in 0..self.nd {
             r.excess[d] += b.excess[d];
             r.total[d] = a.total[d] + b.total[d];
@@ -59,7 +59,7 @@ impl Ctx<'_> {
                     if strs & !self.inst.fac_accept[f] != 0 {
                         r.viol += 1;
                     }
-                    closed = Some((f, trip));
+                    closed = Some((f, self.inst.mass_dim.map_or(0, |m| trip[m])));
                     let l = self.inst.fac_lim[f];
                     if l != NONE {
                         r.intake[l as usize] += self.inst.mass_dim.map_or(0, |m| trip[m]);

@@ -205,7 +205,7 @@ impl<'a> Ctx<'a> {
         };
         let closed = self.join_loads(a, b, &mut r);
         let extra = match closed {
-            Some((f, trip)) if self.has_time => self.unload_extra(f, &trip),
+            Some((f, mass)) if self.has_time => self.unload_extra(f, mass),
             _ => 0,
         };
         if self.has_time {

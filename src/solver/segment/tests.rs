@@ -311,7 +311,8 @@ fn time_profile_matches_a_forward_schedule() {
             } else {
                 let f = (c - FAC) as usize;
                 let w = inst.window(inst.fac_win[f], 0);
-                let s = inst.fac_fixed[f] + ctx.unload_extra(f, &load);
+                let s =
+                    inst.fac_fixed[f] + ctx.unload_extra(f, inst.mass_dim.map_or(0, |m| load[m]));
                 load = [0; D];
                 (w.0, w.1, s)
             };

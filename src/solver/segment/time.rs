@@ -3,7 +3,6 @@
 //! the route's working time, break and limits priced as time.
 
 use super::{Ctx, Seg, T_OPEN};
-use crate::solver::instance::Load;
 
 /// A Vidal time profile: started at a time in `[early, late]` the segment takes `dur` (waiting
 /// included) with `tw` time warp; earlier it waits until `early`, later it warps.
@@ -190,14 +189,13 @@ impl Ctx<'_> {
         }
         x
     }
-    /// Per-tonne unload time for a trip's load at facility `f` (time units).
+    /// Per-tonne unload time for a trip of `mass` at facility `f` (time units).
     #[inline]
-    pub fn unload_extra(&self, f: usize, trip: &Load) -> i64 {
+    pub fn unload_extra(&self, f: usize, mass: i64) -> i64 {
         let rate = self.inst.fac_rate[f];
         if rate == 0.0 {
             return 0;
         }
-        let mass = self.inst.mass_dim.map_or(0, |m| trip[m]);
         (rate * mass as f64 - 1e-6).ceil() as i64
     }
 
