@@ -14,8 +14,8 @@ use super::node::{FAC, START, is_job};
 use super::solution::{SplitJob, Unassigned, UnassignedReason};
 use super::travel::TravelCosts;
 
-pub(crate) const D: usize = MAX_DIMS;
-pub(crate) type Load = [i64; D];
+pub(crate) const DIMS: usize = MAX_DIMS;
+pub(crate) type Load = [i64; DIMS];
 /// Matrix value of an unreachable pair: large enough that no search keeps it, small enough that
 /// sums of a few stay far from overflow.
 pub(crate) const UNREACH: i32 = 1 << 29;
@@ -24,16 +24,16 @@ pub(crate) const ALL: u64 = u64::MAX;
 /// "No limit" for integer route limits.
 pub(crate) const NOLIM: i64 = i64::MAX / 4;
 /// The most facilities with a daily intake limit.
-pub(crate) const MAXLIM: usize = 4;
+pub(crate) const MAX_INTAKE_LIMITS: usize = 4;
 /// Open time window bound.
 pub(crate) const T_OPEN: i64 = 1 << 50;
 
 #[derive(Clone, Debug)]
 pub(crate) struct VType {
     pub count: u32,
-    /// Internal duration profile (into `Inst::dur`; travel profile and speed factor).
+    /// Internal duration profile (into `Instance::dur`; travel profile and speed factor).
     pub prof: usize,
-    /// Internal distance profile (into `Inst::dist`).
+    /// Internal distance profile (into `Instance::dist`).
     pub dprof: usize,
     pub start: u32,
     pub end: u32,
@@ -62,7 +62,7 @@ pub(crate) struct VType {
 }
 
 #[derive(Debug)]
-pub(crate) struct Inst {
+pub(crate) struct Instance {
     pub nd: usize,
     pub nj: usize,
     pub job_loc: Vec<u32>,
@@ -159,7 +159,7 @@ fn down(x: f64, res: f64) -> i64 {
     (x / res + 1e-6).floor() as i64
 }
 
-impl Inst {
+impl Instance {
     /// The window `k` of a node's windows (open if it has none).
     #[inline]
     pub fn window(&self, w: (u32, u32), k: usize) -> (i64, i64) {
@@ -171,8 +171,8 @@ impl Inst {
     }
 
     /// The daily intake limits as a fixed array (unused entries unlimited).
-    pub fn lim_cap_array(&self) -> [i64; MAXLIM] {
-        let mut a = [NOLIM; MAXLIM];
+    pub fn lim_cap_array(&self) -> [i64; MAX_INTAKE_LIMITS] {
+        let mut a = [NOLIM; MAX_INTAKE_LIMITS];
         a[..self.lim_cap.len()].copy_from_slice(&self.lim_cap);
         a
     }
@@ -191,9 +191,9 @@ impl Inst {
 
     /// The instance's data from a problem (validated here), before the jobs no truck can
     /// serve are taken out and the search's helpers (closest facilities, neighbours) are
-    /// computed: the first half of [`Inst::build_with`] (`prepare.rs`), which needs the
+    /// computed: the first half of [`Instance::build_with`] (`prepare.rs`), which needs the
     /// segments for the second.
-    pub(super) fn gather(p: &Problem, travel: &dyn TravelCosts) -> Result<Inst, SolverError> {
+    pub(super) fn gather(p: &Problem, travel: &dyn TravelCosts) -> Result<Instance, SolverError> {
         p.validate(travel)?;
         let nd = p.dimensions.len();
         let s = &p.settings;
@@ -372,12 +372,12 @@ impl Inst {
         let mut vts = Vec::new();
         let mut sigs: Vec<Vec<i64>> = Vec::new();
         for (i, v) in p.vehicle_types.iter().enumerate() {
-            let mut cap = [0i64; D];
+            let mut cap = [0i64; DIMS];
             cap[..nd].copy_from_slice(&v.capacity);
             let prof = tprof_ix(v.profile, v.speed_factor);
             let dprof = dprof_ix(v.profile);
             let ud = (v.cost_per_km / 1000.0 * dres * cost_scale).round() as i64;
-            let mut daily = [NOLIM; D];
+            let mut daily = [NOLIM; DIMS];
             if let Some(m) = &v.max_daily_amount {
                 daily[..nd].copy_from_slice(m);
             }
@@ -473,10 +473,12 @@ impl Inst {
         let mut lim_fac = Vec::new();
         for (f, fac) in p.facilities.iter().enumerate() {
             if let Some(l) = fac.daily_intake_kg {
-                if lim_cap.len() == MAXLIM {
+                if lim_cap.len() == MAX_INTAKE_LIMITS {
                     return Err(SolverError::Invalid(vec![super::error::InputProblem {
                         item: format!("facility '{}' (#{f})", fac.name),
-                        what: format!("at most {MAXLIM} facilities may have a daily intake limit"),
+                        what: format!(
+                            "at most {MAX_INTAKE_LIMITS} facilities may have a daily intake limit"
+                        ),
                         subject: super::error::Subject::Facility(super::model::FacilityId(
                             f as u32,
                         )),
@@ -536,7 +538,7 @@ impl Inst {
                 });
                 continue;
             }
-            let mut amt = [0i64; D];
+            let mut amt = [0i64; DIMS];
             amt[..nd].copy_from_slice(&j.amount);
             // Parts needed per vehicle type (a part must fit a trip and a day); keep the fewest.
             let room = |v: &VType, d: usize| v.cap[d].min(v.daily[d]);
@@ -597,7 +599,7 @@ impl Inst {
                 });
             }
             for part in 0..k {
-                let mut a = [0i64; D];
+                let mut a = [0i64; DIMS];
                 for d in 0..nd {
                     a[d] = amt[d] * (part + 1) / k - amt[d] * part / k;
                 }
@@ -644,7 +646,7 @@ impl Inst {
             None
         };
 
-        Ok(Inst {
+        Ok(Instance {
             nd,
             nj: inst_jobs.loc.len(),
             job_loc: inst_jobs.loc,

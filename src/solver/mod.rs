@@ -63,7 +63,7 @@ pub use search::{Algorithm, Params, Progress, SolveConfig, StopReason, converged
 pub use solution::*;
 pub use travel::{MatrixTravel, ProfileMatrix, TravelCosts};
 
-use instance::Inst;
+use instance::Instance;
 use search::individual::IRoute;
 use segment::{BRK, FAC, START, is_job};
 
@@ -104,7 +104,7 @@ pub fn solve_with(
     progress: Option<&(dyn Fn(&Progress) + Sync)>,
 ) -> Result<SolveOutcome, SolverError> {
     let t0 = Instant::now();
-    let mut inst = Inst::build(problem, travel, config.params.granular)?;
+    let mut inst = Instance::build(problem, travel, config.params.granular)?;
     let init = match initial {
         Some(s) => Some(
             search::routes_from_initial(&inst, s, &Until::of(config, t0))
@@ -116,7 +116,7 @@ pub fn solve_with(
         if problem.settings.objective == Objective::FewestVehiclesFirst {
             // A plan that leaves jobs out (stopped in its construction) never counts as fewer
             // trucks.
-            let complete_and_feasible = |inst: &Inst, routes: &[IRoute]| {
+            let complete_and_feasible = |inst: &Instance, routes: &[IRoute]| {
                 all_routed(inst, routes) && best_is_feasible(inst, routes)
             };
             let (best, its) =
@@ -212,7 +212,7 @@ pub fn solve_with(
 }
 
 /// Every job is on a route.
-fn all_routed(inst: &Inst, routes: &[IRoute]) -> bool {
+fn all_routed(inst: &Instance, routes: &[IRoute]) -> bool {
     routes
         .iter()
         .map(|r| r.nodes.iter().filter(|&&c| is_job(c)).count())
@@ -221,7 +221,7 @@ fn all_routed(inst: &Inst, routes: &[IRoute]) -> bool {
 }
 
 /// The original jobs with a part on no route, sorted.
-fn unrouted_origins(inst: &Inst, routes: &[IRoute]) -> Vec<u32> {
+fn unrouted_origins(inst: &Instance, routes: &[IRoute]) -> Vec<u32> {
     let mut seen = vec![false; inst.nj];
     for r in routes {
         for &c in r.nodes.iter().filter(|&&c| is_job(c)) {
@@ -240,7 +240,7 @@ fn unrouted_origins(inst: &Inst, routes: &[IRoute]) -> Vec<u32> {
 /// matrices, how its jobs split into truckloads), without searching: a caller with several
 /// days to plan finds every day's input errors before the first day's search.
 pub fn validate(problem: &Problem, travel: &dyn TravelCosts) -> Result<(), SolverError> {
-    Inst::build_with(problem, travel, 0, false).map(|_| ())
+    Instance::build_with(problem, travel, 0, false).map(|_| ())
 }
 
 /// Unload visits with nothing to unload (after jobs were taken off) go.
@@ -264,19 +264,19 @@ fn drop_empty_trips(nodes: &mut Vec<u32>) {
 /// search's best plan breaks one, unload visits are re-placed route by route with what the
 /// limits leave; if a facility is still over its limit, jobs unloaded there come off their
 /// routes (the last collected first) and are returned.
-fn repair_intake(inst: &Inst, routes: &mut [IRoute]) -> Vec<u32> {
-    use instance::MAXLIM;
+fn repair_intake(inst: &Instance, routes: &mut [IRoute]) -> Vec<u32> {
+    use instance::MAX_INTAKE_LIMITS;
     let nl = inst.lim_cap.len();
     let mut removed = Vec::new();
     if nl == 0 {
         return removed;
     }
     let seg_of = |r: &IRoute| {
-        let ctx = segment::Ctx::new(inst, r.vt);
+        let ctx = segment::VehicleRules::new(inst, r.vt);
         segment::route_seg(&ctx, r.vt, &r.nodes)
     };
     let totals = |routes: &[IRoute]| {
-        let mut t = [0i64; MAXLIM];
+        let mut t = [0i64; MAX_INTAKE_LIMITS];
         for r in routes {
             let s = seg_of(r);
             for l in 0..nl {
@@ -285,7 +285,7 @@ fn repair_intake(inst: &Inst, routes: &mut [IRoute]) -> Vec<u32> {
         }
         t
     };
-    let over = |t: &[i64; MAXLIM]| (0..nl).find(|&l| t[l] > inst.lim_cap[l]);
+    let over = |t: &[i64; MAX_INTAKE_LIMITS]| (0..nl).find(|&l| t[l] > inst.lim_cap[l]);
     if over(&totals(routes)).is_none() {
         return removed;
     }
@@ -294,7 +294,7 @@ fn repair_intake(inst: &Inst, routes: &mut [IRoute]) -> Vec<u32> {
     for r in routes.iter_mut() {
         let jobs: Vec<u32> = r.nodes.iter().copied().filter(|&c| is_job(c)).collect();
         if let Some(n) = search::unload::place_unloads_with(inst, r.vt, &jobs, &rem) {
-            let ctx = segment::Ctx::new(inst, r.vt);
+            let ctx = segment::VehicleRules::new(inst, r.vt);
             let s = segment::route_seg(&ctx, r.vt, &n);
             if ctx.violations(r.vt, &s).feasible() && (0..nl).all(|l| s.intake[l] <= rem[l]) {
                 r.nodes = n;
@@ -351,7 +351,7 @@ pub fn schedule(
     travel: &dyn TravelCosts,
     routes: &[(VehicleTypeId, Vec<Visit>)],
 ) -> Result<Solution, SolverError> {
-    let inst = Inst::build_with(problem, travel, 0, false)?;
+    let inst = Instance::build_with(problem, travel, 0, false)?;
     let mut internal = std::collections::HashMap::new();
     for (j, &(o, _, of)) in inst.job_origin.iter().enumerate() {
         if of == 1 {
@@ -410,17 +410,17 @@ pub fn schedule(
     Ok(to_solution(problem, travel, &inst, &out, unassigned))
 }
 
-fn best_is_feasible(inst: &Inst, routes: &[IRoute]) -> bool {
-    let segs: Vec<segment::Seg> = routes
+fn best_is_feasible(inst: &Instance, routes: &[IRoute]) -> bool {
+    let segs: Vec<segment::Segment> = routes
         .iter()
         .map(|r| {
-            let ctx = segment::Ctx::new(inst, r.vt);
+            let ctx = segment::VehicleRules::new(inst, r.vt);
             segment::route_seg(&ctx, r.vt, &r.nodes)
         })
         .collect();
     search::individual::intake_excess(inst, segs.iter()) == 0
         && routes.iter().all(|r| {
-            let ctx = segment::Ctx::new(inst, r.vt);
+            let ctx = segment::VehicleRules::new(inst, r.vt);
             let s = segment::route_seg(&ctx, r.vt, &r.nodes);
             ctx.violations(r.vt, &s).feasible()
                 && r.nodes
@@ -432,11 +432,11 @@ fn best_is_feasible(inst: &Inst, routes: &[IRoute]) -> bool {
 /// When route `seg` (a full route of type `vt`) starts, in time units: the earliest start of
 /// its least-duration schedule, or, for a route without the break that must then leave only
 /// after the break's latest start, that.
-fn route_start(ctx: &segment::Ctx, vt: usize, seg: &segment::Seg) -> i64 {
+fn route_start(ctx: &segment::VehicleRules, vt: usize, seg: &segment::Segment) -> i64 {
     let x = ctx.full(seg);
-    let mut t = x.early;
+    let mut t = x.earliest;
     if let Some((_, a, b)) = ctx.inst.vts[vt].brk
-        && seg.nbrk == 0
+        && seg.breaks == 0
         && x.end_early() > a
     {
         t = t.max(b);
@@ -457,7 +457,7 @@ fn pick_window(ws: &[TimeWindow], t: f64) -> Option<&TimeWindow> {
 fn to_solution(
     p: &Problem,
     travel: &dyn TravelCosts,
-    inst: &Inst,
+    inst: &Instance,
     routes: &[IRoute],
     unassigned: Vec<Unassigned>,
 ) -> Solution {
@@ -471,7 +471,7 @@ fn to_solution(
     for r in order {
         let vt = &p.vehicle_types[r.vt];
         let prof = vt.profile;
-        let ctx = segment::Ctx::new(inst, r.vt);
+        let ctx = segment::VehicleRules::new(inst, r.vt);
         let seg = segment::route_seg(&ctx, r.vt, &r.nodes);
         let day_start = if inst.has_time {
             route_start(&ctx, r.vt, &seg) as f64 * tres

@@ -4,31 +4,31 @@
 //! that are built on it.
 
 use super::error::SolverError;
-use super::instance::{Inst, NONE, T_OPEN};
+use super::instance::{Instance, NONE, T_OPEN};
 use super::model::{JobId, Objective, Problem};
 use super::node::{BRK, FAC};
-use super::segment::{Ctx, route_seg};
+use super::segment::{VehicleRules, route_seg};
 use super::solution::{Unassigned, UnassignedReason};
 use super::travel::TravelCosts;
 
-impl Inst {
+impl Instance {
     pub fn build(
         p: &Problem,
         travel: &dyn TravelCosts,
         granular: usize,
-    ) -> Result<Inst, SolverError> {
-        Inst::build_with(p, travel, granular, true)
+    ) -> Result<Instance, SolverError> {
+        Instance::build_with(p, travel, granular, true)
     }
 
-    /// As [`Inst::build`]; `drop_unservable`: jobs no truck can serve alone within the time
+    /// As [`Instance::build`]; `drop_unservable`: jobs no truck can serve alone within the time
     /// rules are listed unassigned up front (off for scheduling given routes).
     pub fn build_with(
         p: &Problem,
         travel: &dyn TravelCosts,
         granular: usize,
         drop_unservable: bool,
-    ) -> Result<Inst, SolverError> {
-        let mut inst = Inst::gather(p, travel)?;
+    ) -> Result<Instance, SolverError> {
+        let mut inst = Instance::gather(p, travel)?;
         if drop_unservable && (inst.has_time || inst.has_limits) {
             inst.drop_unservable();
         }
@@ -48,7 +48,7 @@ impl Inst {
             }
             let ok = (0..self.vts.len()).any(|v| {
                 self.job_compat[j] & (1 << v) != 0 && {
-                    let ctx = Ctx::new(self, v);
+                    let ctx = VehicleRules::new(self, v);
                     self.solo_routes(v, j as u32).iter().any(|nodes| {
                         let s = route_seg(&ctx, v, nodes);
                         let viol = ctx.violations(v, &s);
@@ -126,7 +126,7 @@ impl Inst {
 }
 
 /// The search's helpers.
-impl Inst {
+impl Instance {
     /// The search's helpers, once the jobs are final: each job's closest facility, granular
     /// neighbours, the price per truck of the fewest-trucks objective.
     pub(super) fn finish(&mut self, p: &Problem, granular: usize) {

@@ -22,8 +22,8 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use crate::solver::instance::{D, Inst, NONE};
-use crate::solver::segment::{BRK, Ctx, Pen, Seg, is_job};
+use crate::solver::instance::{DIMS, Instance, NONE};
+use crate::solver::segment::{BRK, Penalties, Segment, VehicleRules, is_job};
 
 use super::individual::IRoute;
 use super::initial_penalties;
@@ -33,8 +33,8 @@ use super::split::insert_all_cheapest;
 use crate::solver::segment::route_seg;
 
 /// Penalty weights no move can pay: the local search keeps feasible routes feasible.
-const FORBID: Pen = Pen {
-    load: [1e9; D],
+const FORBID: Penalties = Penalties {
+    load: [1e9; DIMS],
     tw: 1e9,
     stream: 1e9,
 };
@@ -79,11 +79,11 @@ struct Change {
 }
 
 struct Ejector<'a> {
-    inst: &'a Inst,
-    ctxs: Vec<Ctx<'a>>,
+    inst: &'a Instance,
+    ctxs: Vec<VehicleRules<'a>>,
     routes: Vec<IRoute>,
-    pre: Vec<Vec<Seg>>,
-    suf: Vec<Vec<Seg>>,
+    pre: Vec<Vec<Segment>>,
+    suf: Vec<Vec<Segment>>,
     cost: Vec<i64>,
     route_of: Vec<u32>,
     pos_of: Vec<u32>,
@@ -92,10 +92,12 @@ struct Ejector<'a> {
 }
 
 impl<'a> Ejector<'a> {
-    fn new(inst: &'a Inst, routes: Vec<IRoute>) -> Self {
+    fn new(inst: &'a Instance, routes: Vec<IRoute>) -> Self {
         let mut e = Ejector {
             inst,
-            ctxs: (0..inst.vts.len()).map(|v| Ctx::new(inst, v)).collect(),
+            ctxs: (0..inst.vts.len())
+                .map(|v| VehicleRules::new(inst, v))
+                .collect(),
             pre: Vec::new(),
             suf: Vec::new(),
             cost: Vec::new(),
@@ -139,13 +141,13 @@ impl<'a> Ejector<'a> {
     }
 
     /// The segment of node `k` of route `r` (with the break if it is taken after it).
-    fn node_seg(&self, r: usize, k: usize) -> Seg {
+    fn node_seg(&self, r: usize, k: usize) -> Segment {
         let nodes = &self.routes[r].nodes;
         self.ctxs[self.routes[r].vt].node_w(nodes[k], 0, nodes.get(k + 1) == Some(&BRK))
     }
 
     /// Cost change of the full route `seg` replacing route `r`, if it keeps every rule.
-    fn feasible_delta(&self, r: usize, seg: &Seg) -> Option<i64> {
+    fn feasible_delta(&self, r: usize, seg: &Segment) -> Option<i64> {
         let vt = self.routes[r].vt;
         let (cost, v) = self.ctxs[vt].cost_and_violations(vt, seg);
         v.feasible().then(|| cost - self.cost[r])
@@ -164,7 +166,7 @@ impl<'a> Ejector<'a> {
 
     /// Calls `f(route, position, whole route)` for `v` inserted at every position of every
     /// route that may take it: O(1) each.
-    fn each_insertion(&self, v: u32, mut f: impl FnMut(usize, usize, &Seg)) {
+    fn each_insertion(&self, v: u32, mut f: impl FnMut(usize, usize, &Segment)) {
         for r in 0..self.routes.len() {
             if !self.compat(v, r) {
                 continue;
@@ -213,7 +215,7 @@ impl<'a> Ejector<'a> {
         let (pre, suf) = (&self.pre[r], &self.suf[r]);
         // A job can go unless the break is taken right after it.
         let ejectable = |k: usize| is_job(nodes[k]) && nodes.get(k + 1) != Some(&BRK);
-        let mut consider = |out: usize, n_out: usize, seg: &Seg| {
+        let mut consider = |out: usize, n_out: usize, seg: &Segment| {
             let p: u64 = (out..out + n_out)
                 .map(|k| self.fails[nodes[k] as usize])
                 .sum();
@@ -235,11 +237,11 @@ impl<'a> Ejector<'a> {
         // Before the insertion: pre[q] + nodes[q + n..i] + v + suf[i]. `mid[k]` holds
         // nodes[k..i] for the last two k (None: empty).
         let right = ctx.concat(&sv, &suf[i]);
-        let mut mid: Option<Seg> = None; // nodes[q + 1..i]
-        let mut mid2: Option<Seg> = None; // nodes[q + 2..i]
+        let mut mid: Option<Segment> = None; // nodes[q + 1..i]
+        let mut mid2: Option<Segment> = None; // nodes[q + 2..i]
         for q in (0..i).rev() {
             if ejectable(q) {
-                let with = |m: &Option<Seg>| match m {
+                let with = |m: &Option<Segment>| match m {
                     Some(m) => ctx.concat(&ctx.concat(&pre[q], m), &right),
                     None => ctx.concat(&pre[q], &right),
                 };
@@ -261,7 +263,7 @@ impl<'a> Ejector<'a> {
         }
         // After it: pre[i] + v + nodes[i..q] + suf[q + n].
         let left = ctx.concat(&pre[i], &sv);
-        let mut mid: Seg = left; // pre[i] + v + nodes[i..q]
+        let mut mid: Segment = left; // pre[i] + v + nodes[i..q]
         for q in i..nodes.len() {
             if ejectable(q) {
                 consider(q, 1, &ctx.concat(&mid, &suf[q + 1]));
@@ -325,7 +327,13 @@ impl<'a> Ejector<'a> {
 
     /// Nagata & Bräysy's squeeze: `v` at its least penalised place, then a local search
     /// under penalties `pen` around it; kept only if every route ends up keeping every rule.
-    fn squeeze<R: Rng>(&mut self, ls: &mut LocalSearch, v: u32, pen: &Pen, rng: &mut R) -> bool {
+    fn squeeze<R: Rng>(
+        &mut self,
+        ls: &mut LocalSearch,
+        v: u32,
+        pen: &Penalties,
+        rng: &mut R,
+    ) -> bool {
         let mut best: Option<(i64, usize, usize)> = None;
         self.each_insertion(v, |r, i, seg| {
             let vt = self.routes[r].vt;
@@ -391,7 +399,7 @@ pub(crate) enum Outcome {
 /// every route feasible. The caller limits the trucks of each type to what the result uses
 /// (`inst`'s counts) so that the local search opens no route.
 pub(crate) fn eliminate(
-    inst: &Inst,
+    inst: &Instance,
     routes: &[IRoute],
     gone: usize,
     budget: &Budget,
@@ -515,7 +523,7 @@ pub(crate) fn eliminate(
 /// too, reports them as not planned). Not at the attempt's deadline, which is what usually
 /// ends the pool: the pool is one route's jobs, and the penalised search that follows has its
 /// own share of the time.
-fn partial(inst: &Inst, mut routes: Vec<IRoute>, pool: &[u32], budget: &Budget) -> Outcome {
+fn partial(inst: &Instance, mut routes: Vec<IRoute>, pool: &[u32], budget: &Budget) -> Outcome {
     let until = super::Until {
         deadline: None,
         stop: budget.user_stop.clone(),
@@ -547,7 +555,7 @@ pub(crate) mod tests {
     }
 
     /// Every job of the instance exactly once in `routes`.
-    fn each_job_once(inst: &Inst, routes: &[IRoute]) {
+    fn each_job_once(inst: &Instance, routes: &[IRoute]) {
         let mut seen = vec![0u32; inst.nj];
         for r in routes {
             for &c in r.nodes.iter().filter(|&&c| is_job(c)) {
@@ -577,7 +585,7 @@ pub(crate) mod tests {
     fn a_truck_with_one_job_is_freed() {
         for seed in 0..3 {
             let (p, travel) = single_window_day(seed, 40);
-            let mut inst = Inst::build(&p, &travel, 8).unwrap();
+            let mut inst = Instance::build(&p, &travel, 8).unwrap();
             assert!(!inst.has_multi && inst.has_time && inst.has_fac);
             let cfg = SolveConfig {
                 time_limit: None,
@@ -633,7 +641,7 @@ pub(crate) mod tests {
         v.max_stops = Some(4);
         v.max_duration_s = None;
         v.count = 3;
-        let inst = Inst::build(&p, &travel, 6).unwrap();
+        let inst = Instance::build(&p, &travel, 6).unwrap();
         assert_eq!(inst.nj, 13);
         let routes: Vec<IRoute> = (0..4u32)
             .map(|k| {

@@ -16,8 +16,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::solver::instance::{Inst, NOLIM, VType};
-use crate::solver::segment::{Ctx, T_OPEN, is_job};
+use crate::solver::instance::{Instance, NOLIM, VType};
+use crate::solver::segment::{T_OPEN, VehicleRules, is_job};
 
 use super::eject::{Outcome, eliminate};
 use super::individual::{IRoute, Indiv};
@@ -40,11 +40,11 @@ const MAX_FAILS: usize = 4;
 /// search finds plans that keep every rule.
 /// `feasible` tells whether routes satisfy every rule (the caller's check).
 pub(crate) fn minimise(
-    inst: &mut Inst,
+    inst: &mut Instance,
     cfg: &SolveConfig,
     initial: Option<Vec<IRoute>>,
     progress: Option<&(dyn Fn(&Progress) + Sync)>,
-    feasible: &dyn Fn(&Inst, &[IRoute]) -> bool,
+    feasible: &dyn Fn(&Instance, &[IRoute]) -> bool,
 ) -> (Indiv, u64) {
     let t0 = Instant::now();
     // The whole run's deadline and Ctrl-C, for the work between the searches.
@@ -245,7 +245,7 @@ pub(crate) fn minimise(
 /// result uses. `c`: the whole run's configuration (seed, threads, Ctrl-C); `c_slice`: the
 /// attempt's slice of its budget.
 fn eject_one(
-    inst: &mut Inst,
+    inst: &mut Instance,
     c: &SolveConfig,
     routes: &[IRoute],
     counts: &[u32],
@@ -285,7 +285,7 @@ fn eject_one(
         max_steps: c_slice.max_iterations,
         user_stop: c.stop.clone(),
     };
-    let inst: &Inst = inst;
+    let inst: &Instance = inst;
     let results: Vec<Outcome> = victims
         .par_iter()
         .enumerate()
@@ -311,9 +311,9 @@ fn eject_one(
 
 /// A route's working time: its duration from leaving the depot to returning, waiting and the
 /// break included.
-fn working_time(inst: &Inst, r: &IRoute) -> i64 {
-    let ctx = Ctx::new(inst, r.vt);
-    ctx.full(&route_seg(&ctx, r.vt, &r.nodes)).dur
+fn working_time(inst: &Instance, r: &IRoute) -> i64 {
+    let ctx = VehicleRules::new(inst, r.vt);
+    ctx.full(&route_seg(&ctx, r.vt, &r.nodes)).duration
 }
 
 /// Routes to take away in the next attempt. With working days (a shift or a time limit per
@@ -323,7 +323,7 @@ fn working_time(inst: &Inst, r: &IRoute) -> i64 {
 /// attempt costs its whole slice of the budget. A daily amount limit per truck bounds the
 /// fleet the same way. Without working days a tenth of the fleet.
 /// `floor`: [`fewest_by_amount`].
-fn next_step(inst: &Inst, routes: &[IRoute], floor: usize) -> usize {
+fn next_step(inst: &Instance, routes: &[IRoute], floor: usize) -> usize {
     let n = routes.len();
     let day = |v: &VType| {
         let brk = v.brk.map_or(0, |b| b.0);
@@ -340,7 +340,7 @@ fn next_step(inst: &Inst, routes: &[IRoute], floor: usize) -> usize {
 
 /// The fewest trucks a daily amount limit (Kim's yards per truck and day) allows: the total
 /// over the largest limit, per dimension; 0 without limits.
-fn fewest_by_amount(inst: &Inst) -> usize {
+fn fewest_by_amount(inst: &Instance) -> usize {
     (0..inst.nd)
         .filter_map(|d| {
             let most = inst.vts.iter().map(|v| v.daily[d]).max()?;
@@ -356,7 +356,7 @@ fn fewest_by_amount(inst: &Inst) -> usize {
 /// stay out, for the search to put in); the trucks of each type limited to what the new
 /// routes use. `None` when too few routes are left.
 fn without_small_routes(
-    inst: &mut Inst,
+    inst: &mut Instance,
     routes: &[IRoute],
     counts: &[u32],
     skip: usize,
@@ -394,7 +394,7 @@ mod tests {
     use super::*;
     use crate::solver::segment::tests::small_inst_with;
 
-    fn one_job_each(inst: &Inst) -> Vec<IRoute> {
+    fn one_job_each(inst: &Instance) -> Vec<IRoute> {
         (0..inst.nj as u32)
             .map(|c| IRoute {
                 vt: 0,
@@ -408,7 +408,7 @@ mod tests {
         let (_, mut p, travel) = small_inst_with(3, 40, false);
         let v = &mut p.vehicle_types[0];
         (v.max_duration_s, v.cost_per_hour) = (None, 0.0);
-        let inst = Inst::build(&p, &travel, 5).unwrap();
+        let inst = Instance::build(&p, &travel, 5).unwrap();
         assert!(!inst.has_time);
         assert_eq!(next_step(&inst, &one_job_each(&inst), 0), 4);
         assert_eq!(next_step(&inst, &one_job_each(&inst)[..5], 0), 1);
@@ -439,12 +439,12 @@ mod tests {
         // Untimed but for a 5.6 h working-time limit: 40 short routes fit a few trucks' days.
         let (_, mut p, travel) = small_inst_with(3, 40, false);
         let total: i64 = p.jobs.iter().map(|j| j.amount[0]).sum();
-        let before = Inst::build(&p, &travel, 5).unwrap();
+        let before = Instance::build(&p, &travel, 5).unwrap();
         let by_time = next_step(&before, &one_job_each(&before), fewest_by_amount(&before));
         assert!(by_time > 15, "time alone allows a bigger step ({by_time})");
         // A tenth of the total per truck and day: ten trucks at least, so 40 -> 25.
         p.vehicle_types[0].max_daily_amount = Some(vec![total / 10 + 1, i64::MAX / 8]);
-        let inst = Inst::build(&p, &travel, 5).unwrap();
+        let inst = Instance::build(&p, &travel, 5).unwrap();
         assert_eq!(inst.nj, 40);
         assert_eq!(
             next_step(&inst, &one_job_each(&inst), fewest_by_amount(&inst)),
@@ -471,9 +471,9 @@ mod repeat_tests {
             ..SolveConfig::default()
         };
         let feasible =
-            |inst: &Inst, routes: &[IRoute]| Indiv::new(inst, routes.to_vec()).feasible();
+            |inst: &Instance, routes: &[IRoute]| Indiv::new(inst, routes.to_vec()).feasible();
         let run = || {
-            let mut inst = Inst::build(&p, &travel, 8).unwrap();
+            let mut inst = Instance::build(&p, &travel, 8).unwrap();
             let (best, _) = minimise(&mut inst, &cfg, None, None, &feasible);
             assert!(best.feasible());
             best.routes

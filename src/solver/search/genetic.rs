@@ -17,12 +17,12 @@ use super::{
     SearchResult, Shared, SolveConfig, StopReason, Until, consider, initial_penalties,
     insert_missing,
 };
-use crate::solver::instance::{Inst, NONE};
-use crate::solver::segment::Pen;
+use crate::solver::instance::{Instance, NONE};
+use crate::solver::segment::Penalties;
 
 /// One search thread.
 pub(super) struct Hgs<'a> {
-    inst: &'a Inst,
+    inst: &'a Instance,
     cfg: &'a SolveConfig,
     rng: Xoshiro256PlusPlus,
     ls: LocalSearch<'a>,
@@ -30,14 +30,14 @@ pub(super) struct Hgs<'a> {
     /// Builds first solutions under time windows (as the iterated local search does).
     perturber: Option<Perturber<'a>>,
     pop: Population,
-    pen: Pen,
+    pen: Penalties,
     feas_hist: Vec<[bool; 3]>,
     best: Option<Indiv>,
     best_infeasible: Option<Indiv>,
 }
 
 impl<'a> Hgs<'a> {
-    pub(super) fn new(inst: &'a Inst, cfg: &'a SolveConfig, thread: usize) -> Self {
+    pub(super) fn new(inst: &'a Instance, cfg: &'a SolveConfig, thread: usize) -> Self {
         let seed = cfg
             .seed
             .wrapping_mul(0x9E37_79B9_7F4A_7C15)

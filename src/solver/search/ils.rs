@@ -17,8 +17,8 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use crate::solver::instance::{D, Inst};
-use crate::solver::segment::Pen;
+use crate::solver::instance::{DIMS, Instance};
+use crate::solver::segment::Penalties;
 
 use super::coop::Coop;
 use super::individual::Indiv;
@@ -31,7 +31,7 @@ use super::{SearchResult, Shared, SolveConfig, StopReason, Until, initial_penalt
 #[derive(Clone, Copy, Debug)]
 struct Score {
     base: i64,
-    excess: [i64; D],
+    excess: [i64; DIMS],
     time: i64,
     stream: i64,
 }
@@ -45,9 +45,9 @@ impl Score {
             stream: ind.stream,
         }
     }
-    fn cost(&self, pen: &Pen) -> i64 {
+    fn cost(&self, pen: &Penalties) -> i64 {
         let mut p = pen.tw * self.time as f64 + pen.stream * self.stream as f64;
-        for d in 0..D {
+        for d in 0..DIMS {
             p += pen.load[d] * self.excess[d] as f64;
         }
         self.base + p as i64
@@ -55,13 +55,13 @@ impl Score {
 }
 
 pub(crate) struct Ils<'a> {
-    inst: &'a Inst,
+    inst: &'a Instance,
     cfg: &'a SolveConfig,
     thread: usize,
     rng: Xoshiro256PlusPlus,
     ls: LocalSearch<'a>,
     perturber: Perturber<'a>,
-    pen: Pen,
+    pen: Penalties,
     /// Violation counts since the last penalty update: (registrations, feasible per kind).
     feas: (u32, [u32; 3]),
     /// Candidates between penalty updates: the configuration's, or a fifth of it for trucks
@@ -91,7 +91,7 @@ const FIRST_PENALTY_CANDIDATES: u64 = 300;
 const FIRST_PENALTY_STOPS: usize = 40;
 
 impl<'a> Ils<'a> {
-    pub fn new(inst: &'a Inst, cfg: &'a SolveConfig, thread: usize) -> Self {
+    pub fn new(inst: &'a Instance, cfg: &'a SolveConfig, thread: usize) -> Self {
         let seed = cfg
             .seed
             .wrapping_mul(0x9E37_79B9_7F4A_7C15)

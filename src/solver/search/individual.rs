@@ -2,8 +2,8 @@
 //! and violations, its giant tour (for crossover) and neighbour arrays (for broken-pairs
 //! distance).
 
-use crate::solver::instance::{D, Inst, NONE};
-use crate::solver::segment::{Ctx, Pen, Seg, is_job, route_seg};
+use crate::solver::instance::{DIMS, Instance, NONE};
+use crate::solver::segment::{Penalties, Segment, VehicleRules, is_job, route_seg};
 
 #[derive(Clone, Debug)]
 pub(crate) struct IRoute {
@@ -17,7 +17,7 @@ pub(crate) struct Indiv {
     pub routes: Vec<IRoute>,
     /// Cost without penalties (internal units; includes the fewest-vehicles term).
     pub base: i64,
-    pub excess: [i64; D],
+    pub excess: [i64; DIMS],
     pub time: i64,
     pub stream: i64,
     pub unreachable: bool,
@@ -31,12 +31,12 @@ pub(crate) struct Indiv {
 }
 
 /// Mass over the daily intake limits of the facilities, for routes whose segments are `segs`.
-pub(crate) fn intake_excess<'a>(inst: &Inst, segs: impl Iterator<Item = &'a Seg>) -> i64 {
+pub(crate) fn intake_excess<'a>(inst: &Instance, segs: impl Iterator<Item = &'a Segment>) -> i64 {
     let nl = inst.lim_cap.len();
     if nl == 0 {
         return 0;
     }
-    let mut tot = [0i64; crate::solver::instance::MAXLIM];
+    let mut tot = [0i64; crate::solver::instance::MAX_INTAKE_LIMITS];
     for s in segs {
         for l in 0..nl {
             tot[l] += s.intake[l];
@@ -46,12 +46,12 @@ pub(crate) fn intake_excess<'a>(inst: &Inst, segs: impl Iterator<Item = &'a Seg>
 }
 
 impl Indiv {
-    pub fn new(inst: &Inst, mut routes: Vec<IRoute>) -> Indiv {
+    pub fn new(inst: &Instance, mut routes: Vec<IRoute>) -> Indiv {
         routes.retain(|r| r.nodes.iter().any(|&c| is_job(c)));
         let mut ind = Indiv {
             routes,
             base: 0,
-            excess: [0; D],
+            excess: [0; DIMS],
             time: 0,
             stream: 0,
             unreachable: false,
@@ -66,21 +66,21 @@ impl Indiv {
         ind
     }
 
-    pub fn evaluate(&mut self, inst: &Inst) {
+    pub fn evaluate(&mut self, inst: &Instance) {
         self.base = 0;
-        self.excess = [0; D];
+        self.excess = [0; DIMS];
         self.time = 0;
         self.stream = 0;
         self.unreachable = false;
         self.tour.clear();
         let mut segs = Vec::with_capacity(self.routes.len());
         for r in &self.routes {
-            let ctx = Ctx::new(inst, r.vt);
+            let ctx = VehicleRules::new(inst, r.vt);
             let s = route_seg(&ctx, r.vt, &r.nodes);
             let (base, v) = ctx.cost_and_violations(r.vt, &s);
             segs.push(s);
             self.base += base;
-            for d in 0..D {
+            for d in 0..DIMS {
                 self.excess[d] += v.excess[d];
             }
             self.time += v.time;
@@ -124,9 +124,9 @@ impl Indiv {
         self.excess.iter().all(|&e| e == 0)
     }
 
-    pub fn pen_cost(&self, pen: &Pen) -> i64 {
+    pub fn pen_cost(&self, pen: &Penalties) -> i64 {
         let mut p = pen.tw * self.time as f64 + pen.stream * self.stream as f64;
-        for d in 0..D {
+        for d in 0..DIMS {
             p += pen.load[d] * self.excess[d] as f64;
         }
         self.base.saturating_add(p.min(1e17) as i64)

@@ -20,8 +20,8 @@ pub(crate) mod unload;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::solver::instance::{D, Inst};
-use crate::solver::segment::{FAC, Pen, is_job};
+use crate::solver::instance::{DIMS, Instance};
+use crate::solver::segment::{FAC, Penalties, is_job};
 
 pub(crate) use config::Until;
 pub use config::{Algorithm, Params, Progress, SolveConfig, StopReason, converged_after};
@@ -78,7 +78,7 @@ pub(crate) fn consider(
     best: &mut Option<Indiv>,
     best_infeasible: &mut Option<Indiv>,
     ind: &Indiv,
-    pen: &Pen,
+    pen: &Penalties,
 ) -> bool {
     if ind.feasible() {
         if best.as_ref().is_none_or(|b| ind.base < b.base) {
@@ -94,7 +94,7 @@ pub(crate) fn consider(
     false
 }
 
-pub(super) fn initial_penalties(inst: &Inst) -> Pen {
+pub(super) fn initial_penalties(inst: &Instance) -> Penalties {
     let ud = inst.vts.iter().map(|v| v.ud.max(1)).max().unwrap_or(1) as f64;
     let ut = inst.vts.iter().map(|v| v.ut).max().unwrap_or(0) as f64;
     // As HGS-CVRP (longest arc / largest demand), plus what a truck costs to use, so that
@@ -106,7 +106,7 @@ pub(super) fn initial_penalties(inst: &Inst) -> Pen {
         .max()
         .unwrap_or(0) as f64;
     let arc = inst.max_arc as f64 * (ud + ut) + fixed;
-    let mut load = [1.0; D];
+    let mut load = [1.0; DIMS];
     for (d, l) in load.iter_mut().enumerate().take(inst.nd) {
         let maxq = inst.job_amt.iter().map(|a| a[d]).max().unwrap_or(1).max(1) as f64;
         *l = (arc / maxq).clamp(0.1 * ud, 1000.0 * ud + fixed);
@@ -120,7 +120,7 @@ pub(super) fn initial_penalties(inst: &Inst) -> Pen {
         .iter()
         .map(|v| v.ud.max(1) as f64 / v.d2t.max(1e-9) + v.ut as f64)
         .fold(0.0, f64::max);
-    Pen {
+    Penalties {
         load,
         tw: drive.max(ut).max(ud).max(1.0),
         stream: inst.max_arc as f64 * ud,
@@ -129,7 +129,7 @@ pub(super) fn initial_penalties(inst: &Inst) -> Pen {
 
 /// Runs `threads` independent searches and returns the best individual (feasible if any).
 pub(crate) fn search(
-    inst: &Inst,
+    inst: &Instance,
     cfg: &SolveConfig,
     initial: Option<Vec<IRoute>>,
     progress: Option<&(dyn Fn(&Progress) + Sync)>,
@@ -141,7 +141,7 @@ pub(crate) fn search(
 /// [`search`], and why it ended (the most pressing reason over its threads: Ctrl-C, then the
 /// time limit, the iteration limit, convergence).
 pub(crate) fn search_why(
-    inst: &Inst,
+    inst: &Instance,
     cfg: &SolveConfig,
     initial: Option<Vec<IRoute>>,
     progress: Option<&(dyn Fn(&Progress) + Sync)>,
@@ -223,7 +223,7 @@ pub(crate) fn search_why(
 /// Routes from a warm-start solution; jobs it does not serve are inserted where cheapest
 /// until `until` is over (the search puts in the rest).
 pub(crate) fn routes_from_initial(
-    inst: &Inst,
+    inst: &Instance,
     sol: &crate::solver::Solution,
     until: &Until,
 ) -> Result<Vec<IRoute>, String> {
@@ -289,7 +289,12 @@ pub(crate) fn routes_from_initial(
 
 /// Puts the jobs no route serves at their cheapest places (on a spare truck if one is left),
 /// until `until` is over.
-pub(crate) fn insert_missing(inst: &Inst, routes: &mut Vec<IRoute>, pen: &Pen, until: &Until) {
+pub(crate) fn insert_missing(
+    inst: &Instance,
+    routes: &mut Vec<IRoute>,
+    pen: &Penalties,
+    until: &Until,
+) {
     let mut seen = vec![false; inst.nj];
     for r in routes.iter() {
         for &c in r.nodes.iter().filter(|&&c| is_job(c)) {
@@ -316,16 +321,16 @@ pub(crate) fn insert_missing(inst: &Inst, routes: &mut Vec<IRoute>, pen: &Pen, u
 /// Choosing the job costs O(route length^2) per job taken off (minutes on routes of hundreds
 /// of trips); once `until` is over, a route still breaking a rule gives up its last jobs
 /// instead, one route evaluation each, until it keeps every rule.
-pub(crate) fn repair_by_removal(inst: &Inst, routes: &mut [IRoute], until: &Until) -> Vec<u32> {
-    use crate::solver::segment::Ctx;
+pub(crate) fn repair_by_removal(inst: &Instance, routes: &mut [IRoute], until: &Until) -> Vec<u32> {
+    use crate::solver::segment::VehicleRules;
     let mut removed = Vec::new();
-    let pen = Pen {
-        load: [1.0; D],
+    let pen = Penalties {
+        load: [1.0; DIMS],
         tw: 1.0,
         stream: 1.0,
     };
     for r in routes.iter_mut() {
-        let ctx = Ctx::new(inst, r.vt);
+        let ctx = VehicleRules::new(inst, r.vt);
         // Jobs a truck of this type may not serve go first.
         r.nodes.retain(|&c| {
             let ok = !is_job(c) || inst.job_compat[c as usize] & (1 << r.vt) != 0;

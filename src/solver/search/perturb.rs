@@ -15,8 +15,10 @@
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
 
-use crate::solver::instance::{Inst, NONE};
-use crate::solver::segment::{BRK, Ctx, END, FAC, Pen, START, Seg, Stretches, is_job};
+use crate::solver::instance::{Instance, NONE};
+use crate::solver::segment::{
+    BRK, END, FAC, Penalties, START, Segment, Stretches, VehicleRules, is_job,
+};
 
 use super::Until;
 use super::individual::IRoute;
@@ -26,8 +28,8 @@ use super::split::insert_cheapest;
 /// Prefix and suffix segments of one route (START and END included), for O(1) insertion costs.
 #[derive(Default)]
 struct Segs {
-    pre: Vec<Seg>,
-    suf: Vec<Seg>,
+    pre: Vec<Segment>,
+    suf: Vec<Segment>,
     cost: i64,
     /// Nodes with several windows (`Perturber::exact`): prefixes pushed in order, and the
     /// stretches between such nodes.
@@ -42,23 +44,23 @@ struct Segs {
 /// where it is, taken after the node before it: `pre[i]` and `suf[i]` pass over it, and a
 /// caller never prices a job between a node and its break.
 pub(super) fn prefix_suffix(
-    ctx: &Ctx,
+    ctx: &VehicleRules,
     vt: usize,
     nodes: &[u32],
-    pre: &mut Vec<Seg>,
-    suf: &mut Vec<Seg>,
+    pre: &mut Vec<Segment>,
+    suf: &mut Vec<Segment>,
 ) {
     fill_prefix_suffix(ctx, vt, nodes, pre, suf, false);
 }
 
 /// [`prefix_suffix`]; `pushed`: each prefix node takes its window after the prefix before it
-/// ([`Ctx::push`]), else its first.
+/// ([`VehicleRules::push`]), else its first.
 fn fill_prefix_suffix(
-    ctx: &Ctx,
+    ctx: &VehicleRules,
     vt: usize,
     nodes: &[u32],
-    pre: &mut Vec<Seg>,
-    suf: &mut Vec<Seg>,
+    pre: &mut Vec<Segment>,
+    suf: &mut Vec<Segment>,
     pushed: bool,
 ) {
     pre.clear();
@@ -87,9 +89,9 @@ fn fill_prefix_suffix(
 }
 
 /// As [`prefix_suffix`] for routes whose nodes with several windows pick theirs in route order:
-/// prefixes pushed ([`Ctx::push`]), suffixes valid after the last such node, and the stretches
+/// prefixes pushed ([`VehicleRules::push`]), suffixes valid after the last such node, and the stretches
 /// between them, so that an insertion is priced exactly in O(such nodes after it).
-fn prefix_suffix_pushed(ctx: &Ctx, vt: usize, nodes: &[u32], s: &mut Segs) {
+fn prefix_suffix_pushed(ctx: &VehicleRules, vt: usize, nodes: &[u32], s: &mut Segs) {
     fill_prefix_suffix(ctx, vt, nodes, &mut s.pre, &mut s.suf, true);
     let brk_after = |i: usize| nodes.get(i + 1) == Some(&BRK);
     let inst = ctx.inst;
@@ -103,7 +105,13 @@ fn prefix_suffix_pushed(ctx: &Ctx, vt: usize, nodes: &[u32], s: &mut Segs) {
 /// node: pricing every place of the break made each candidate O(length^2) and took half the
 /// search on the Cixi demo days (`perf`); the local search puts the break at its best place
 /// afterwards. A route without one gets its best place ([`priced_route`]).
-fn route_price(inst: &Inst, ctx: &Ctx, vt: usize, nodes: &[u32], pen: &Pen) -> i64 {
+fn route_price(
+    inst: &Instance,
+    ctx: &VehicleRules,
+    vt: usize,
+    nodes: &[u32],
+    pen: &Penalties,
+) -> i64 {
     if !nodes.contains(&BRK) {
         return priced_route(inst, ctx, vt, nodes, pen);
     }
@@ -130,8 +138,8 @@ fn first_try(tried: &mut Vec<(u32, u32)>, r: usize, pos: u32) -> bool {
 }
 
 pub(crate) struct Perturber<'a> {
-    inst: &'a Inst,
-    ctxs: Vec<Ctx<'a>>,
+    inst: &'a Instance,
+    ctxs: Vec<VehicleRules<'a>>,
     /// Granular neighbours of each job, closest first.
     near: Vec<Vec<u32>>,
     route_of: Vec<u32>,
@@ -153,8 +161,10 @@ pub(crate) struct Perturber<'a> {
 }
 
 impl<'a> Perturber<'a> {
-    pub fn new(inst: &'a Inst, min_remove: usize, max_remove: usize) -> Self {
-        let ctxs = (0..inst.vts.len()).map(|v| Ctx::new(inst, v)).collect();
+    pub fn new(inst: &'a Instance, min_remove: usize, max_remove: usize) -> Self {
+        let ctxs = (0..inst.vts.len())
+            .map(|v| VehicleRules::new(inst, v))
+            .collect();
         let d = &inst.dist[0];
         let n = inst.nloc;
         let near = (0..inst.nj)
@@ -202,7 +212,7 @@ impl<'a> Perturber<'a> {
         self.fresh[r] = false;
     }
 
-    fn build_segs(&mut self, routes: &mut [IRoute], r: usize, pen: &Pen) {
+    fn build_segs(&mut self, routes: &mut [IRoute], r: usize, pen: &Penalties) {
         let inst = self.inst;
         let vt = routes[r].vt;
         if self.exact && inst.vts[vt].brk.is_some() && !routes[r].nodes.contains(&BRK) {
@@ -245,7 +255,12 @@ impl<'a> Perturber<'a> {
     }
 
     /// Ruins and recreates `routes` in place; returns the jobs to search from.
-    pub fn perturb<R: Rng>(&mut self, routes: &mut Vec<IRoute>, pen: &Pen, rng: &mut R) -> &[u32] {
+    pub fn perturb<R: Rng>(
+        &mut self,
+        routes: &mut Vec<IRoute>,
+        pen: &Penalties,
+        rng: &mut R,
+    ) -> &[u32] {
         let inst = self.inst;
         self.marks.clear();
         self.removed.clear();
@@ -347,7 +362,12 @@ impl<'a> Perturber<'a> {
     /// It ends when `until` is over (checked before each job: one insertion prices whole
     /// routes, and 8,000 parts of tiny trucks' loads took minutes), leaving the jobs not yet
     /// inserted off the routes; the caller reports them as not planned.
-    pub fn construct<R: Rng>(&mut self, pen: &Pen, rng: &mut R, until: &Until) -> Vec<IRoute> {
+    pub fn construct<R: Rng>(
+        &mut self,
+        pen: &Penalties,
+        rng: &mut R,
+        until: &Until,
+    ) -> Vec<IRoute> {
         self.construct_from(Vec::new(), pen, rng, until)
     }
 
@@ -356,7 +376,7 @@ impl<'a> Perturber<'a> {
     pub fn construct_from<R: Rng>(
         &mut self,
         mut routes: Vec<IRoute>,
-        pen: &Pen,
+        pen: &Penalties,
         rng: &mut R,
         until: &Until,
     ) -> Vec<IRoute> {
@@ -419,7 +439,7 @@ impl<'a> Perturber<'a> {
     /// Penalised cost of route `r` with `ins` inserted before position `i`, windows picked in
     /// route order: from the route's segments in O(nodes with several windows after `i`), or
     /// priced whole (O(route length x windows)) on a route that does without its break.
-    fn exact_at(&self, routes: &[IRoute], r: usize, i: usize, ins: &[u32], pen: &Pen) -> i64 {
+    fn exact_at(&self, routes: &[IRoute], r: usize, i: usize, ins: &[u32], pen: &Penalties) -> i64 {
         let route = &routes[r];
         let ctx = &self.ctxs[route.vt];
         let s = &self.segs[r];
@@ -453,7 +473,7 @@ impl<'a> Perturber<'a> {
         near: &[u32],
         u: u32,
         left: &mut [usize],
-        pen: &Pen,
+        pen: &Penalties,
         allow_new: bool,
     ) {
         let inst = self.inst;

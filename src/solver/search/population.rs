@@ -4,7 +4,7 @@
 
 use rand::{Rng, RngExt};
 
-use crate::solver::segment::Pen;
+use crate::solver::segment::Penalties;
 
 use super::Params;
 use super::individual::Indiv;
@@ -33,7 +33,7 @@ impl Population {
         self.feas.len() + self.infeas.len()
     }
 
-    pub fn add(&mut self, mut ind: Indiv, pen: &Pen, p: &Params) {
+    pub fn add(&mut self, mut ind: Indiv, pen: &Penalties, p: &Params) {
         ind.id = self.next_id;
         self.next_id += 1;
         ind.prox.clear();
@@ -60,7 +60,7 @@ impl Population {
     }
 
     /// Recomputes biased fitness in both subpopulations (after a penalty change, say).
-    pub fn refresh(&mut self, pen: &Pen, p: &Params) {
+    pub fn refresh(&mut self, pen: &Penalties, p: &Params) {
         update_biased(&mut self.feas, pen, p);
         update_biased(&mut self.infeas, pen, p);
     }
@@ -110,7 +110,7 @@ fn avg_close(ind: &Indiv, k: usize) -> f64 {
     ind.prox[..m].iter().map(|x| x.0).sum::<f64>() / m as f64
 }
 
-fn update_biased(sub: &mut [Indiv], pen: &Pen, p: &Params) {
+fn update_biased(sub: &mut [Indiv], pen: &Penalties, p: &Params) {
     let n = sub.len();
     if n == 0 {
         return;

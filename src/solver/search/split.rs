@@ -4,8 +4,8 @@
 //! Routes then get a vehicle type (mixed fleets), and, with facilities, their unload visits;
 //! with a lunch break, each candidate route is priced with and without it (`BreakAcc`).
 
-use crate::solver::instance::{D, Inst, NONE};
-use crate::solver::segment::{Ctx, END, Pen, START, Seg, is_job};
+use crate::solver::instance::{DIMS, Instance, NONE};
+use crate::solver::segment::{END, Penalties, START, Segment, VehicleRules, is_job};
 
 use super::Until;
 use super::individual::{IRoute, Indiv};
@@ -14,7 +14,7 @@ use super::unload::place_unloads_with;
 use crate::solver::segment::route_seg;
 
 /// The vehicle type Split plans with: the one with the most trucks.
-pub(crate) fn reference_type(inst: &Inst) -> usize {
+pub(crate) fn reference_type(inst: &Instance) -> usize {
     (0..inst.vts.len())
         .max_by_key(|&v| (inst.slots(v), std::cmp::Reverse(v)))
         .unwrap_or(0)
@@ -39,9 +39,13 @@ impl Splitter {
 
     /// Cost of a route (a START.. prefix, closed here) with the reference vehicle (capacity
     /// penalised unless facilities make it a multi-trip day).
-    fn arcs<'a>(inst: &'a Inst, vt: usize, pen: &'a Pen) -> impl Fn(&Seg) -> i64 + 'a {
-        move |s: &Seg| {
-            let ctx = Ctx::new(inst, vt);
+    fn arcs<'a>(
+        inst: &'a Instance,
+        vt: usize,
+        pen: &'a Penalties,
+    ) -> impl Fn(&Segment) -> i64 + 'a {
+        move |s: &Segment| {
+            let ctx = VehicleRules::new(inst, vt);
             let closed = ctx.concat(s, &ctx.node(END, vt));
             if inst.has_fac {
                 let (base, v) = ctx.cost_and_violations(vt, &closed);
@@ -55,14 +59,20 @@ impl Splitter {
     /// The cut of `tour`. When `until` is over midway (with facilities a route may run to the
     /// end of the tour: O(n^2)), the best cut of the part of the tour done so far is kept and
     /// the rest of its jobs are left off the routes, for the caller to report as not planned.
-    pub fn split(&mut self, inst: &Inst, tour: &[u32], pen: &Pen, until: &Until) -> Indiv {
+    pub fn split(
+        &mut self,
+        inst: &Instance,
+        tour: &[u32],
+        pen: &Penalties,
+        until: &Until,
+    ) -> Indiv {
         let n = tour.len();
         let vt = reference_type(inst);
-        let ctx = Ctx::new(inst, vt);
+        let ctx = VehicleRules::new(inst, vt);
         let cost_of = Self::arcs(inst, vt, pen);
         let has_brk = inst.vts[vt].brk.is_some();
         let cap = inst.vts[vt].cap;
-        let limit = |load: &[i64; D]| -> bool {
+        let limit = |load: &[i64; DIMS]| -> bool {
             !inst.has_fac && (0..inst.nd).any(|d| load[d] * 2 > cap[d] * 3 && load[d] > 0)
         };
         let inf = i64::MAX / 4;
@@ -84,7 +94,7 @@ impl Splitter {
             }
             let mut s = ctx.node(START, vt);
             let mut sb = BreakAcc::new(&ctx, has_brk);
-            let mut load = [0i64; D];
+            let mut load = [0i64; DIMS];
             for j in i..n {
                 let c = tour[j];
                 sb.push(&ctx, &s, c);
@@ -131,15 +141,15 @@ impl Splitter {
     /// first (the unlimited cut is kept).
     fn split_limited(
         &mut self,
-        inst: &Inst,
+        inst: &Instance,
         tour: &[u32],
-        pen: &Pen,
+        pen: &Penalties,
         k: usize,
         until: &Until,
     ) -> Option<Vec<(usize, usize)>> {
         let n = tour.len();
         let vt = reference_type(inst);
-        let ctx = Ctx::new(inst, vt);
+        let ctx = VehicleRules::new(inst, vt);
         let cost_of = Self::arcs(inst, vt, pen);
         let has_brk = inst.vts[vt].brk.is_some();
         let inf = i64::MAX / 4;
@@ -161,7 +171,7 @@ impl Splitter {
                 }
                 let mut s = ctx.node(START, vt);
                 let mut sb = BreakAcc::new(&ctx, has_brk);
-                let mut load = [0i64; D];
+                let mut load = [0i64; DIMS];
                 for j in i..n {
                     let c = tour[j];
                     sb.push(&ctx, &s, c);
@@ -201,24 +211,24 @@ impl Splitter {
 /// exactly afterwards).
 struct BreakAcc {
     on: bool,
-    best: Option<Seg>,
+    best: Option<Segment>,
 }
 
 impl BreakAcc {
-    fn new(ctx: &Ctx, on: bool) -> Self {
+    fn new(ctx: &VehicleRules, on: bool) -> Self {
         let _ = ctx;
         BreakAcc { on, best: None }
     }
 
     /// Before `s` takes node `c`: the break after `c` (on `s`), or kept where it was.
-    fn push(&mut self, ctx: &Ctx, s: &Seg, c: u32) {
+    fn push(&mut self, ctx: &VehicleRules, s: &Segment, c: u32) {
         if !self.on {
             return;
         }
         let here = ctx.push(s, c, true);
-        let key = |x: &Seg| {
+        let key = |x: &Segment| {
             let f = ctx.full(x);
-            (f.tw, f.dur)
+            (f.warp, f.duration)
         };
         self.best = Some(match self.best {
             Some(b) => {
@@ -230,7 +240,7 @@ impl BreakAcc {
     }
 
     /// The cheaper of the route without the break (`s`) and with it.
-    fn cost(&self, cost_of: &dyn Fn(&Seg) -> i64, s: &Seg) -> i64 {
+    fn cost(&self, cost_of: &dyn Fn(&Segment) -> i64, s: &Segment) -> i64 {
         let c = cost_of(s);
         match self.best {
             Some(b) if self.on => c.min(cost_of(&b)),
@@ -241,7 +251,7 @@ impl BreakAcc {
 
 /// Gives routes vehicle types (when the fleet is mixed), unload visits (with facilities) and
 /// the driver's break where it is best.
-pub(crate) fn finish_routes(inst: &Inst, mut routes: Vec<IRoute>, pen: &Pen) -> Indiv {
+pub(crate) fn finish_routes(inst: &Instance, mut routes: Vec<IRoute>, pen: &Penalties) -> Indiv {
     if inst.vts.len() > 1 {
         routes = assign_types(inst, routes, pen);
     }
@@ -253,7 +263,7 @@ pub(crate) fn finish_routes(inst: &Inst, mut routes: Vec<IRoute>, pen: &Pen) -> 
                 r.nodes = n;
             }
             if !inst.lim_cap.is_empty() {
-                let ctx = Ctx::new(inst, r.vt);
+                let ctx = VehicleRules::new(inst, r.vt);
                 let s = route_seg(&ctx, r.vt, &r.nodes);
                 for l in 0..inst.lim_cap.len() {
                     rem[l] -= s.intake[l];
@@ -270,7 +280,7 @@ pub(crate) fn finish_routes(inst: &Inst, mut routes: Vec<IRoute>, pen: &Pen) -> 
 
 /// Mixed fleet: each route takes the cheapest type with a truck left that may serve all its
 /// jobs; jobs no available type of their route may serve are reinserted where they are allowed.
-fn assign_types(inst: &Inst, mut routes: Vec<IRoute>, pen: &Pen) -> Vec<IRoute> {
+fn assign_types(inst: &Instance, mut routes: Vec<IRoute>, pen: &Penalties) -> Vec<IRoute> {
     let nv = inst.vts.len();
     let mut left: Vec<usize> = (0..nv).map(|v| inst.slots(v)).collect();
     // Biggest routes first: they are the hardest to place.
@@ -288,7 +298,7 @@ fn assign_types(inst: &Inst, mut routes: Vec<IRoute>, pen: &Pen) -> Vec<IRoute> 
             if left[v] == 0 || mask & (1 << v) == 0 {
                 continue;
             }
-            let ctx = Ctx::new(inst, v);
+            let ctx = VehicleRules::new(inst, v);
             let s = route_seg(&ctx, v, &r.nodes);
             let c = ctx.pen_cost(v, &s, pen);
             if best.is_none_or(|b| c < b.0) {
@@ -332,13 +342,13 @@ fn assign_types(inst: &Inst, mut routes: Vec<IRoute>, pen: &Pen) -> Vec<IRoute> 
 /// loop's attempts, the ejection pool's leftovers). Once `until` is over the rest stay out
 /// (O(solution size) each); the search that starts from these routes puts them in.
 pub(crate) fn insert_all_cheapest(
-    inst: &Inst,
+    inst: &Instance,
     routes: &mut Vec<IRoute>,
     jobs: &[u32],
     until: &Until,
 ) {
-    let pen = Pen {
-        load: [1.0; D],
+    let pen = Penalties {
+        load: [1.0; DIMS],
         tw: 1.0,
         stream: 1.0,
     };
@@ -354,11 +364,11 @@ pub(crate) fn insert_all_cheapest(
 /// Inserts job `c` at its cheapest position among routes whose type may serve it, or on a new
 /// truck. Used for repairs outside the hot loop (O(total route length)).
 pub(crate) fn insert_cheapest(
-    inst: &Inst,
+    inst: &Instance,
     routes: &mut Vec<IRoute>,
     left: &mut [usize],
     c: u32,
-    pen: &Pen,
+    pen: &Penalties,
 ) {
     let compat = inst.job_compat[c as usize];
     let mut best: Option<(i64, usize, usize)> = None;
@@ -367,7 +377,7 @@ pub(crate) fn insert_cheapest(
         if compat & (1 << r.vt) == 0 {
             continue;
         }
-        let ctx = Ctx::new(inst, r.vt);
+        let ctx = VehicleRules::new(inst, r.vt);
         let old = ctx.pen_cost(r.vt, &route_seg(&ctx, r.vt, &r.nodes), pen);
         for pos in 0..=r.nodes.len() {
             buf.clear();
@@ -384,7 +394,7 @@ pub(crate) fn insert_cheapest(
         if left[v] == 0 || compat & (1 << v) == 0 {
             continue;
         }
-        let ctx = Ctx::new(inst, v);
+        let ctx = VehicleRules::new(inst, v);
         let mut nodes = vec![c];
         if inst.has_fac && inst.close_fac[v][c as usize] != NONE {
             nodes.push(crate::solver::segment::FAC + inst.close_fac[v][c as usize]);

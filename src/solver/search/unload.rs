@@ -10,23 +10,23 @@
 //! (a dearer prefix that arrives earlier may have been better), and its result is accepted only
 //! when it prices better than the route it replaces.
 
-use crate::solver::instance::{D, Inst, MAXLIM, NONE};
-use crate::solver::segment::{BRK, Ctx, END, FAC, START, Seg};
+use crate::solver::instance::{DIMS, Instance, MAX_INTAKE_LIMITS, NONE};
+use crate::solver::segment::{BRK, END, FAC, START, Segment, VehicleRules};
 
 /// Re-places the facility visits of one route. `jobs` is the job order (facility visits
 /// removed). Returns the new node list (jobs and facility codes, without depots, with `BRK`
 /// where the break is taken), or `None` when no placement keeps every trip within capacity and
 /// accepted streams.
-pub(crate) fn place_unloads(inst: &Inst, vt: usize, jobs: &[u32]) -> Option<Vec<u32>> {
+pub(crate) fn place_unloads(inst: &Instance, vt: usize, jobs: &[u32]) -> Option<Vec<u32>> {
     place_unloads_with(inst, vt, jobs, &inst.lim_cap_array())
 }
 
 /// As [`place_unloads`], with what each facility with a daily intake limit can still take.
 pub(crate) fn place_unloads_with(
-    inst: &Inst,
+    inst: &Instance,
     vt: usize,
     jobs: &[u32],
-    rem: &[i64; MAXLIM],
+    rem: &[i64; MAX_INTAKE_LIMITS],
 ) -> Option<Vec<u32>> {
     if inst.has_clock || !inst.lim_cap.is_empty() {
         return place_timed(inst, vt, jobs, rem);
@@ -70,7 +70,7 @@ pub(crate) fn place_unloads_with(
             }
             let from = if s == nf { v.start } else { inst.fac_loc[s] };
             let mut acc = base + arc(from, inst.job_loc[jobs[i] as usize]);
-            let mut load = [0i64; D];
+            let mut load = [0i64; DIMS];
             let mut strs = 0u64;
             for j in i..m {
                 let job = jobs[j] as usize;
@@ -162,18 +162,23 @@ type Key = (i64, i64, i64, i64);
 
 /// The last element breaks ties between equal costs (a distance-only objective) in favour of
 /// the prefix that ends first: with the break, the one that does not idle until it may start.
-fn key(ctx: &Ctx, s: &Seg, rem: &[i64; MAXLIM]) -> Key {
+fn key(ctx: &VehicleRules, s: &Segment, rem: &[i64; MAX_INTAKE_LIMITS]) -> Key {
     let inst = ctx.inst;
     let v = &inst.vts[ctx.vt];
     let over: i64 = (0..inst.lim_cap.len())
         .map(|l| (s.intake[l] - rem[l]).max(0))
         .sum();
     let f = ctx.full(s);
-    (over, f.tw, v.ud * s.dist + v.ut * f.dur, f.end_early())
+    (
+        over,
+        f.warp,
+        v.ud * s.dist + v.ut * f.duration,
+        f.end_early(),
+    )
 }
 
 /// Every facility, nearest to location `here` first (ties by index).
-fn facilities_by_distance(inst: &Inst, vt: usize, here: u32) -> Vec<u32> {
+fn facilities_by_distance(inst: &Instance, vt: usize, here: u32) -> Vec<u32> {
     let dm = &inst.dist[inst.vts[vt].dprof];
     let mut all: Vec<(i64, u32)> = (0..inst.nf)
         .map(|g| {
@@ -189,7 +194,7 @@ fn facilities_by_distance(inst: &Inst, vt: usize, here: u32) -> Vec<u32> {
 
 /// The facilities a trip may unload at: those of `near` (nearest first) accepting `strs`, at
 /// most 4 (more are rarely worth the time with many facilities).
-fn candidates(inst: &Inst, near: &[u32], strs: u64, out: &mut Vec<u32>) {
+fn candidates(inst: &Instance, near: &[u32], strs: u64, out: &mut Vec<u32>) {
     out.clear();
     out.extend(
         near.iter()
@@ -200,13 +205,18 @@ fn candidates(inst: &Inst, near: &[u32], strs: u64, out: &mut Vec<u32>) {
 }
 
 /// The time-aware programme (see the module doc).
-fn place_timed(inst: &Inst, vt: usize, jobs: &[u32], rem: &[i64; MAXLIM]) -> Option<Vec<u32>> {
+fn place_timed(
+    inst: &Instance,
+    vt: usize,
+    jobs: &[u32],
+    rem: &[i64; MAX_INTAKE_LIMITS],
+) -> Option<Vec<u32>> {
     let m = jobs.len();
     if m == 0 {
         return Some(Vec::new());
     }
     let v = &inst.vts[vt];
-    let ctx = Ctx::new(inst, vt);
+    let ctx = VehicleRules::new(inst, vt);
     let has_brk = v.brk.is_some();
     let nb = if has_brk { 2 } else { 1 };
     let nf = inst.nf;
@@ -215,9 +225,9 @@ fn place_timed(inst: &Inst, vt: usize, jobs: &[u32], rem: &[i64; MAXLIM]) -> Opt
     // Best prefix per state and how it was reached: (from job index, from state, from break
     // flag, break after job k of the trip (NONE: none / at the facility), at facility with
     // break).
-    let mut best: Vec<Option<(Key, Seg)>> = vec![None; (m + 1) * ns * nb];
+    let mut best: Vec<Option<(Key, Segment)>> = vec![None; (m + 1) * ns * nb];
     let mut back = vec![(NONE, NONE, 0u8, NONE, false); (m + 1) * ns * nb];
-    let better = |cur: &Option<(Key, Seg)>, k: &Key| cur.as_ref().is_none_or(|c| *k < c.0);
+    let better = |cur: &Option<(Key, Segment)>, k: &Key| cur.as_ref().is_none_or(|c| *k < c.0);
     let start = ctx.node(START, vt);
     best[idx(0, nf, 0)] = Some((key(&ctx, &start, rem), start));
     if has_brk {
@@ -229,30 +239,30 @@ fn place_timed(inst: &Inst, vt: usize, jobs: &[u32], rem: &[i64; MAXLIM]) -> Opt
     // Node segments (without and with the break) and facility orders, built once: the
     // programme pushes up to ~14 nodes per step, and building a node's segment each time was a
     // sixth of the run time on Kim's 2,000-stop days (`perf`). Nodes with several windows
-    // pick theirs after the segment they follow (`Ctx::push`).
+    // pick theirs after the segment they follow (`VehicleRules::push`).
     let multi = inst.has_multi;
-    let jseg: Vec<[Seg; 2]> = if multi {
+    let jseg: Vec<[Segment; 2]> = if multi {
         Vec::new()
     } else {
         jobs.iter()
             .map(|&j| [ctx.node_w(j, 0, false), ctx.node_w(j, 0, true)])
             .collect()
     };
-    let fseg: Vec<[Seg; 2]> = if multi {
+    let fseg: Vec<[Segment; 2]> = if multi {
         Vec::new()
     } else {
         (0..nf as u32)
             .map(|g| [ctx.node_w(FAC + g, 0, false), ctx.node_w(FAC + g, 0, true)])
             .collect()
     };
-    let push_job = |a: &Seg, j: usize, brk: bool| {
+    let push_job = |a: &Segment, j: usize, brk: bool| {
         if multi {
             ctx.push(a, jobs[j], brk)
         } else {
             ctx.concat(a, &jseg[j][brk as usize])
         }
     };
-    let push_fac = |a: &Seg, g: usize, brk: bool| {
+    let push_fac = |a: &Segment, g: usize, brk: bool| {
         if multi {
             ctx.push(a, FAC + g as u32, brk)
         } else {
@@ -274,8 +284,8 @@ fn place_timed(inst: &Inst, vt: usize, jobs: &[u32], rem: &[i64; MAXLIM]) -> Opt
                 let mut acc = p;
                 // From b = 0: the best with the break taken inside this trip so far (and after
                 // which job index).
-                let mut accb: Option<(Seg, u32)> = None;
-                let mut load = [0i64; D];
+                let mut accb: Option<(Segment, u32)> = None;
+                let mut load = [0i64; DIMS];
                 let mut strs = 0u64;
                 for j in i..m {
                     let job = jobs[j] as usize;
@@ -310,7 +320,7 @@ fn place_timed(inst: &Inst, vt: usize, jobs: &[u32], rem: &[i64; MAXLIM]) -> Opt
                     // below that bound already is kept without building the segment (most
                     // offers, most of the programme's time on Kim's days: `perf`). Exact: the
                     // programme's result is the same. Not in split mode (trip parts).
-                    let floor = |a: &Seg| {
+                    let floor = |a: &Segment| {
                         let k = key(&ctx, a, rem);
                         (k.0, k.1, k.2, a.last)
                     };
@@ -322,7 +332,7 @@ fn place_timed(inst: &Inst, vt: usize, jobs: &[u32], rem: &[i64; MAXLIM]) -> Opt
                     for &g in &cands {
                         let g = g as usize;
                         let loc = inst.fac_loc[g];
-                        let mut offer = |from: &Seg,
+                        let mut offer = |from: &Segment,
                                          low: Option<(i64, i64, i64, u32)>,
                                          brk: bool,
                                          nb_to: usize,
@@ -382,14 +392,14 @@ fn place_timed(inst: &Inst, vt: usize, jobs: &[u32], rem: &[i64; MAXLIM]) -> Opt
 }
 
 /// Key of a closed route: (intake over the limits, time violations, cost, duration).
-fn final_key(ctx: &Ctx, closed: &Seg, rem: &[i64; MAXLIM]) -> Key {
+fn final_key(ctx: &VehicleRules, closed: &Segment, rem: &[i64; MAX_INTAKE_LIMITS]) -> Key {
     let inst = ctx.inst;
     let over: i64 = (0..inst.lim_cap.len())
         .map(|l| (closed.intake[l] - rem[l]).max(0))
         .sum();
     let (cost, v) = ctx.cost_and_violations(ctx.vt, closed);
     let load: i64 = v.excess.iter().sum::<i64>() + v.stream;
-    (over + load, v.time, cost, ctx.full(closed).dur)
+    (over + load, v.time, cost, ctx.full(closed).duration)
 }
 
 /// Node list of the programme's solution ending in state `at` (job index, state, break flag),
@@ -445,13 +455,13 @@ fn rebuild(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::solver::segment::Ctx;
+    use crate::solver::segment::VehicleRules;
     use crate::solver::segment::route_seg;
     use crate::solver::segment::tests::small_inst;
 
     /// Every way to place unloads (none or one of each facility after each job; one at the end).
-    fn brute(inst: &Inst, jobs: &[u32]) -> Option<i64> {
-        let ctx = Ctx::new(inst, 0);
+    fn brute(inst: &Instance, jobs: &[u32]) -> Option<i64> {
+        let ctx = VehicleRules::new(inst, 0);
         let m = jobs.len();
         let opts = inst.nf as u32 + 1;
         let mut best: Option<i64> = None;
@@ -490,7 +500,7 @@ mod tests {
         for seed in 0..25 {
             let (inst, ..) = small_inst(seed, 7);
             let jobs: Vec<u32> = (0..inst.nj as u32).collect();
-            let ctx = Ctx::new(&inst, 0);
+            let ctx = VehicleRules::new(&inst, 0);
             let dp =
                 place_unloads(&inst, 0, &jobs).map(|n| ctx.base_cost(0, &route_seg(&ctx, 0, &n)));
             assert_eq!(dp, brute(&inst, &jobs), "seed {seed}");

@@ -1,19 +1,19 @@
 //! A full route's cost: its violations (load, time, streams, unreachable legs), the adaptive
 //! penalty weights and the penalised cost the search compares.
 
-use super::{Ctx, D, Load, NOLIM, Seg};
+use super::{DIMS, Load, NOLIM, Segment, VehicleRules};
 
 /// Adaptive penalty weights (cost units per unit of violation).
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Pen {
-    pub load: [f64; D],
+pub(crate) struct Penalties {
+    pub load: [f64; DIMS],
     pub tw: f64,
     pub stream: f64,
 }
 
-impl Pen {
+impl Penalties {
     /// The same weights, bit for bit.
-    pub fn same(&self, o: &Pen) -> bool {
+    pub fn same(&self, o: &Penalties) -> bool {
         self.tw.to_bits() == o.tw.to_bits()
             && self.stream.to_bits() == o.stream.to_bits()
             && self
@@ -43,20 +43,20 @@ impl Violations {
             && !self.unreachable
     }
 }
-impl Ctx<'_> {
+impl VehicleRules<'_> {
     /// Violations of a full route segment (START ... END).
     #[inline]
-    pub fn violations(&self, vt: usize, s: &Seg) -> Violations {
+    pub fn violations(&self, vt: usize, s: &Segment) -> Violations {
         self.eval(vt, s).1
     }
 
     #[inline]
-    fn eval(&self, vt: usize, s: &Seg) -> (i64, Violations) {
+    fn eval(&self, vt: usize, s: &Segment) -> (i64, Violations) {
         let inst = self.inst;
         let vv = &inst.vts[vt];
         let mut v = Violations {
             excess: s.excess,
-            stream: s.viol,
+            stream: s.refused,
             ..Violations::default()
         };
         let must_unload = inst.has_fac && inst.return_empty;
@@ -70,7 +70,7 @@ impl Ctx<'_> {
                 v.excess[d] += (s.total[d] - vv.daily[d]).max(0);
             }
         }
-        if must_unload && s.tail_str != 0 {
+        if must_unload && s.tail_streams != 0 {
             v.stream += 1;
         }
         let (dur, time) = self.time_part(vt, s);
@@ -83,27 +83,27 @@ impl Ctx<'_> {
 
     /// Cost of a full route segment without penalties (fixed + distance + time).
     #[inline]
-    pub fn base_cost(&self, vt: usize, s: &Seg) -> i64 {
+    pub fn base_cost(&self, vt: usize, s: &Segment) -> i64 {
         self.eval(vt, s).0
     }
 
     /// Penalised cost of a full route segment.
     #[inline]
-    pub fn pen_cost(&self, vt: usize, s: &Seg, pen: &Pen) -> i64 {
+    pub fn pen_cost(&self, vt: usize, s: &Segment, pen: &Penalties) -> i64 {
         let (base, v) = self.eval(vt, s);
         base + penalty(&v, pen, self.nd)
     }
 
     /// Base cost and violations of a full route segment.
     #[inline]
-    pub fn cost_and_violations(&self, vt: usize, s: &Seg) -> (i64, Violations) {
+    pub fn cost_and_violations(&self, vt: usize, s: &Segment) -> (i64, Violations) {
         self.eval(vt, s)
     }
 }
 
 /// The penalty of violations under weights `pen`.
 #[inline]
-pub(crate) fn penalty(v: &Violations, pen: &Pen, nd: usize) -> i64 {
+pub(crate) fn penalty(v: &Violations, pen: &Penalties, nd: usize) -> i64 {
     let mut p = 0.0;
     for d in 0..nd {
         p += pen.load[d] * v.excess[d] as f64;

@@ -2,14 +2,19 @@
 //! excess and the refused streams of the trips it completes, its total (daily limits) and the
 //! mass it unloads at each facility with a daily intake limit.
 
-use super::{Ctx, D, NONE, Seg};
+use super::{DIMS, NONE, Segment, VehicleRules};
 
-impl Ctx<'_> {
+impl VehicleRules<'_> {
     /// Joins the load parts of `a` and `b` into `r` (whose `excess` and `viol` start as `a`'s
     /// plus `b`'s stream refusals). Returns the facility and the mass of the trip `a` then `b`
     /// closes, when `b` starts at a facility (its per-tonne unload time is the time rule's).
     #[inline(always)]
-    pub(super) fn join_loads(&self, a: &Seg, b: &Seg, r: &mut Seg) -> Option<(usize, i64)> {
+    pub(super) fn join_loads(
+        &self,
+        a: &Segment,
+        b: &Segment,
+        r: &mut Segment,
+    ) -> Option<(usize, i64)> {
         for d in 0..self.nd {
             r.excess[d] += b.excess[d];
             r.total[d] = a.total[d] + b.total[d];
@@ -18,46 +23,46 @@ impl Ctx<'_> {
             r.intake[l] = a.intake[l] + b.intake[l];
         }
         let mut closed = None;
-        match (a.brk, b.brk) {
+        match (a.has_boundary, b.has_boundary) {
             (false, false) => {
                 for d in 0..self.nd {
                     r.head[d] = a.head[d] + b.head[d];
                 }
                 r.tail = r.head;
-                r.head_str = a.head_str | b.head_str;
-                r.tail_str = r.head_str;
+                r.head_streams = a.head_streams | b.head_streams;
+                r.tail_streams = r.head_streams;
             }
             (true, false) => {
                 r.head = a.head;
-                r.head_str = a.head_str;
+                r.head_streams = a.head_streams;
                 for d in 0..self.nd {
                     r.tail[d] = a.tail[d] + b.head[d];
                 }
-                r.tail_str = a.tail_str | b.head_str;
+                r.tail_streams = a.tail_streams | b.head_streams;
                 r.first_fac = a.first_fac;
             }
             (false, true) => {
                 for d in 0..self.nd {
                     r.head[d] = a.head[d] + b.head[d];
                 }
-                r.head_str = a.head_str | b.head_str;
+                r.head_streams = a.head_streams | b.head_streams;
                 r.tail = b.tail;
-                r.tail_str = b.tail_str;
+                r.tail_streams = b.tail_streams;
                 r.first_fac = b.first_fac;
             }
             (true, true) => {
                 // The trip a.tail + b.head ends at b's first facility.
-                let mut trip = [0i64; D];
+                let mut trip = [0i64; DIMS];
                 for d in 0..self.nd {
                     trip[d] = a.tail[d] + b.head[d];
                     r.excess[d] += (trip[d] - self.cap[d]).max(0);
                 }
-                let strs = a.tail_str | b.head_str;
+                let strs = a.tail_streams | b.head_streams;
                 let f = b.first_fac;
                 if f != NONE {
                     let f = f as usize;
                     if strs & !self.inst.fac_accept[f] != 0 {
-                        r.viol += 1;
+                        r.refused += 1;
                     }
                     closed = Some((f, self.inst.mass_dim.map_or(0, |m| trip[m])));
                     let l = self.inst.fac_lim[f];
@@ -66,9 +71,9 @@ impl Ctx<'_> {
                     }
                 }
                 r.head = a.head;
-                r.head_str = a.head_str;
+                r.head_streams = a.head_streams;
                 r.tail = b.tail;
-                r.tail_str = b.tail_str;
+                r.tail_streams = b.tail_streams;
                 r.first_fac = a.first_fac;
             }
         }

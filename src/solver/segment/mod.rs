@@ -13,51 +13,55 @@
 //! release there. Otherwise one profile for the whole segment suffices.
 //!
 //! A node with several windows (a park closed at lunch, a facility with morning and afternoon
-//! hours) takes, when it is appended to a segment ([`Ctx::push`]), the first window it can still
+//! hours) takes, when it is appended to a segment ([`VehicleRules::push`]), the first window it can still
 //! reach from that segment's earliest completion. The earliest schedule is the best one for
 //! feasibility; it may wait more than a later window would (kept simple on purpose: exact
 //! handling needs piecewise profiles). Route costs are always computed by pushing nodes in
 //! route order, so every evaluation agrees with the route it prices.
 
-use super::instance::{D, Inst, Load, MAXLIM, NOLIM, NONE};
+use super::instance::{DIMS, Instance, Load, MAX_INTAKE_LIMITS, NOLIM, NONE};
 
 pub(crate) use super::instance::T_OPEN;
 pub(crate) use super::node::{BRK, END, FAC, START, is_job};
 
 #[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Seg {
+pub(crate) struct Segment {
+    /// Locations of its first and last node.
     pub first: u32,
     pub last: u32,
+    /// Distance driven inside (distance units).
     pub dist: i64,
     /// The time profile: of the whole segment, or (split mode, with a boundary) of the head.
-    pub tm: Tw,
+    pub time: TimeProfile,
     /// Contains a trip boundary (a facility visit or the start depot).
-    pub brk: bool,
+    pub has_boundary: bool,
     /// Driver's breaks taken inside.
-    pub nbrk: u32,
+    pub breaks: u32,
     /// Job visits inside.
-    pub njobs: u32,
+    pub jobs: u32,
     /// Load of the open trip before the first boundary / after the last one.
     pub head: Load,
     pub tail: Load,
-    pub head_str: u64,
-    pub tail_str: u64,
+    /// Streams (bit masks) of the open trip before the first boundary / after the last one.
+    pub head_streams: u64,
+    pub tail_streams: u64,
     /// Facility of the first boundary (`NONE` for the start depot: nothing to unload there).
     pub first_fac: u32,
     /// Capacity excess of the trips completed inside, per dimension.
     pub excess: Load,
     /// Trips completed inside at a facility that does not accept all their streams.
-    pub viol: i64,
+    pub refused: i64,
     /// Everything collected inside (for daily limits).
     pub total: Load,
     /// Mass unloaded inside at each facility with a daily intake limit.
-    pub intake: [i64; MAXLIM],
-    pub sp: Parts,
+    pub intake: [i64; MAX_INTAKE_LIMITS],
+    /// The time in parts (split mode, see [`Parts`]).
+    pub parts: Parts,
 }
 
 /// What concatenation needs of the vehicle: its matrices, capacity and time rules.
-pub(crate) struct Ctx<'a> {
-    pub inst: &'a Inst,
+pub(crate) struct VehicleRules<'a> {
+    pub inst: &'a Instance,
     pub dist: &'a [i32],
     pub dur: &'a [i32],
     pub nloc: usize,
@@ -70,10 +74,10 @@ pub(crate) struct Ctx<'a> {
     nlim: usize,
 }
 
-impl<'a> Ctx<'a> {
-    pub fn new(inst: &'a Inst, vt: usize) -> Self {
+impl<'a> VehicleRules<'a> {
+    pub fn new(inst: &'a Instance, vt: usize) -> Self {
         let v = &inst.vts[vt];
-        Ctx {
+        VehicleRules {
             inst,
             dist: &inst.dist[v.dprof],
             dur: &inst.dur[v.prof],
@@ -98,35 +102,35 @@ impl<'a> Ctx<'a> {
 
     /// The segment of a single node (its first window) of a route of this vehicle type.
     #[inline]
-    pub fn node(&self, code: u32, _vt: usize) -> Seg {
+    pub fn node(&self, code: u32, _vt: usize) -> Segment {
         self.node_w(code, 0, false)
     }
 
     /// The segment of a node with its `k`-th window, followed by the driver's break if `brk`.
-    pub fn node_w(&self, code: u32, k: usize, brk: bool) -> Seg {
+    pub fn node_w(&self, code: u32, k: usize, brk: bool) -> Segment {
         let inst = self.inst;
         let v = &inst.vts[self.vt];
-        let mut s = Seg {
+        let mut s = Segment {
             first_fac: NONE,
-            ..Seg::default()
+            ..Segment::default()
         };
         let bt = if brk { Some(self.brk_tw()) } else { None };
-        let with_brk = |t: Tw| bt.map_or(t, |b| t.then(0, &b));
+        let with_brk = |t: TimeProfile| bt.map_or(t, |b| t.then(0, &b));
         if is_job(code) {
             let j = code as usize;
             s.first = inst.job_loc[j];
             s.head = inst.job_amt[j];
             s.tail = s.head;
             s.total = s.head;
-            s.head_str = inst.job_stream_mask[j];
-            s.tail_str = s.head_str;
-            s.njobs = 1;
+            s.head_streams = inst.job_stream_mask[j];
+            s.tail_streams = s.head_streams;
+            s.jobs = 1;
             let (e, l) = inst.window(inst.job_win[j], k);
-            s.tm = with_brk(Tw::node(inst.job_serv[j], e, l));
-            s.sp.head_rel = inst.job_rel[j];
+            s.time = with_brk(TimeProfile::node(inst.job_serv[j], e, l));
+            s.parts.head_release = inst.job_rel[j];
         } else if code == END {
             s.first = v.end;
-            s.tm = Tw::node(0, -T_OPEN, v.shift.1);
+            s.time = TimeProfile::node(0, -T_OPEN, v.shift.1);
         } else {
             let (loc, fixed, w, ff) = if code == START {
                 (v.start, 0, v.shift, NONE)
@@ -140,22 +144,22 @@ impl<'a> Ctx<'a> {
                 )
             };
             s.first = loc;
-            s.brk = true;
+            s.has_boundary = true;
             s.first_fac = ff;
             if self.split {
-                s.sp = Parts {
-                    fb: loc,
-                    lb: loc,
-                    w,
-                    m: with_brk(Tw::node(fixed, -T_OPEN, T_OPEN)),
+                s.parts = Parts {
+                    first_boundary: loc,
+                    last_boundary: loc,
+                    first_window: w,
+                    middle: with_brk(TimeProfile::node(fixed, -T_OPEN, T_OPEN)),
                     ..Parts::default()
                 };
             } else {
-                s.tm = with_brk(Tw::node(fixed, w.0, w.1));
+                s.time = with_brk(TimeProfile::node(fixed, w.0, w.1));
             }
         }
         if brk {
-            s.nbrk = 1;
+            s.breaks = 1;
         }
         s.last = s.first;
         s
@@ -164,14 +168,14 @@ impl<'a> Ctx<'a> {
     /// `a` then the node `code` (followed by the break if `brk`), the node taking the first of
     /// its windows it can reach from `a`'s earliest completion.
     #[inline]
-    pub fn push(&self, a: &Seg, code: u32, brk: bool) -> Seg {
+    pub fn push(&self, a: &Segment, code: u32, brk: bool) -> Segment {
         let k = self.pick_window(a, code);
         self.concat(a, &self.node_w(code, k, brk))
     }
 
     /// Which window node `code` takes after segment `a` (0 unless it has several).
     #[inline]
-    pub fn pick_window(&self, a: &Seg, code: u32) -> usize {
+    pub fn pick_window(&self, a: &Segment, code: u32) -> usize {
         let (off, cnt) = self.inst.win_of(code);
         if cnt <= 1 || !self.has_time {
             return 0;
@@ -190,18 +194,18 @@ impl<'a> Ctx<'a> {
 
     /// `a` then `b`, in O(1).
     #[inline]
-    pub fn concat(&self, a: &Seg, b: &Seg) -> Seg {
-        let mut r = Seg {
+    pub fn concat(&self, a: &Segment, b: &Segment) -> Segment {
+        let mut r = Segment {
             first: a.first,
             last: b.last,
             dist: a.dist + self.d(a.last, b.first) + b.dist,
-            brk: a.brk || b.brk,
-            nbrk: a.nbrk + b.nbrk,
-            njobs: a.njobs + b.njobs,
+            has_boundary: a.has_boundary || b.has_boundary,
+            breaks: a.breaks + b.breaks,
+            jobs: a.jobs + b.jobs,
             excess: a.excess,
-            viol: a.viol + b.viol,
+            refused: a.refused + b.refused,
             first_fac: NONE,
-            ..Seg::default()
+            ..Segment::default()
         };
         let closed = self.join_loads(a, b, &mut r);
         let extra = match closed {
@@ -214,8 +218,8 @@ impl<'a> Ctx<'a> {
             } else {
                 // Without clock constraints the per-tonne unload time may sit anywhere; with
                 // them, problems that have it use the split representation.
-                r.tm = a.tm.then(self.t(a.last, b.first), &b.tm);
-                r.tm.dur += extra;
+                r.time = a.time.then(self.t(a.last, b.first), &b.time);
+                r.time.duration += extra;
             }
         }
         r
@@ -224,7 +228,7 @@ impl<'a> Ctx<'a> {
 
 /// The segment of a whole route (START, `nodes`, END), nodes pushed in order; a `BRK` code
 /// puts the driver's break after the node before it (first: at the depot before leaving).
-pub(crate) fn route_seg(ctx: &Ctx, vt: usize, nodes: &[u32]) -> Seg {
+pub(crate) fn route_seg(ctx: &VehicleRules, vt: usize, nodes: &[u32]) -> Segment {
     let mut i = 0;
     let mut s = if nodes.first() == Some(&BRK) {
         i = 1;
@@ -254,6 +258,6 @@ mod stretches;
 pub(crate) mod tests;
 mod time;
 
-pub(crate) use cost::Pen;
+pub(crate) use cost::Penalties;
 pub(crate) use stretches::Stretches;
-pub(crate) use time::{Parts, Tw};
+pub(crate) use time::{Parts, TimeProfile};

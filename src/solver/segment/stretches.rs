@@ -1,11 +1,11 @@
 //! Stretches: a route cut at its nodes with several time windows, so that a prefix joins the
 //! rest of the route in O(such nodes).
 
-use super::{Ctx, Seg};
+use super::{Segment, VehicleRules};
 
 /// The stretches of a route between its nodes with several time windows, so that a prefix
 /// joins the rest of the route exactly in O(such nodes) rather than O(length). A node with
-/// several windows takes its window from the arrival ([`Ctx::push`]) and must be pushed in
+/// several windows takes its window from the arrival ([`VehicleRules::push`]) and must be pushed in
 /// route order; the single-window nodes between two of them concatenate as one segment (they
 /// have one window, so nothing depends on the arrival). `perf` on the Cixi demo days, whose
 /// transfer station closes at lunch: pushing every node after the first such node, in each
@@ -17,7 +17,7 @@ pub(crate) struct Stretches {
     next: Vec<u32>,
     /// Positions `i .. next[i]` as one segment (`None` when there is nothing to join, e.g.
     /// `next[i] == i`).
-    run: Vec<Option<Seg>>,
+    run: Vec<Option<Segment>>,
 }
 
 impl Stretches {
@@ -26,10 +26,10 @@ impl Stretches {
     /// for a position that adds nothing, a break code).
     pub fn build(
         &mut self,
-        ctx: &Ctx,
+        ctx: &VehicleRules,
         n: usize,
         multi: impl Fn(usize) -> bool,
-        seg: impl Fn(usize) -> Option<Seg>,
+        seg: impl Fn(usize) -> Option<Segment>,
     ) {
         self.next.clear();
         self.next.resize(n, n as u32);
@@ -39,7 +39,7 @@ impl Stretches {
             return;
         };
         let mut next = last as u32;
-        let mut acc: Option<Seg> = None;
+        let mut acc: Option<Segment> = None;
         for i in (0..=last).rev() {
             if multi(i) {
                 next = i as u32;
@@ -69,11 +69,11 @@ impl Stretches {
     #[inline]
     pub fn join(
         &self,
-        ctx: &Ctx,
-        s: &Seg,
+        ctx: &VehicleRules,
+        s: &Segment,
         from: usize,
-        push: impl Fn(&Seg, usize) -> Seg,
-    ) -> Option<(Seg, usize)> {
+        push: impl Fn(&Segment, usize) -> Segment,
+    ) -> Option<(Segment, usize)> {
         let n = self.next.len();
         if from >= n || self.next[from] as usize >= n {
             return None;

@@ -6,8 +6,8 @@ use crate::solver::travel::{MatrixTravel, ProfileMatrix};
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-/// A small problem with two streams, two facilities and per-tonne times, as an `Inst`.
-pub(crate) fn small_inst(seed: u64, jobs: usize) -> (Inst, Problem, MatrixTravel) {
+/// A small problem with two streams, two facilities and per-tonne times, as an `Instance`.
+pub(crate) fn small_inst(seed: u64, jobs: usize) -> (Instance, Problem, MatrixTravel) {
     small_inst_with(seed, jobs, false)
 }
 
@@ -18,7 +18,7 @@ pub(crate) fn small_inst_with(
     seed: u64,
     jobs: usize,
     timed: bool,
-) -> (Inst, Problem, MatrixTravel) {
+) -> (Instance, Problem, MatrixTravel) {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let n = 3 + jobs;
     let pts: Vec<(f64, f64)> = (0..n)
@@ -129,11 +129,11 @@ pub(crate) fn small_inst_with(
             start_window: TimeWindow::new(11.5 * h, 13.0 * h),
         });
     }
-    let inst = Inst::build(&p, &travel, 5).unwrap();
+    let inst = Instance::build(&p, &travel, 5).unwrap();
     (inst, p, travel)
 }
 
-fn same(ctx: &Ctx, a: &Seg, b: &Seg) {
+fn same(ctx: &VehicleRules, a: &Segment, b: &Segment) {
     // Without clock rules `early`/`late` carry no constraint and the per-tonne unload time
     // is added at the trip's end without shifting them: compare duration and warp only.
     // With them (split mode) the whole profile must agree.
@@ -141,18 +141,32 @@ fn same(ctx: &Ctx, a: &Seg, b: &Seg) {
     if ctx.split {
         assert_eq!(fa, fb);
     } else {
-        assert_eq!((fa.dur, fa.tw), (fb.dur, fb.tw));
+        assert_eq!((fa.duration, fa.warp), (fb.duration, fb.warp));
     }
     assert_eq!((a.first, a.last, a.dist), (b.first, b.last, b.dist));
     assert_eq!(
-        (a.nbrk, a.njobs, a.total, a.intake),
-        (b.nbrk, b.njobs, b.total, b.intake)
+        (a.breaks, a.jobs, a.total, a.intake),
+        (b.breaks, b.jobs, b.total, b.intake)
     );
     assert_eq!(
-        (a.brk, a.head, a.tail, a.head_str, a.tail_str, a.first_fac),
-        (b.brk, b.head, b.tail, b.head_str, b.tail_str, b.first_fac)
+        (
+            a.has_boundary,
+            a.head,
+            a.tail,
+            a.head_streams,
+            a.tail_streams,
+            a.first_fac
+        ),
+        (
+            b.has_boundary,
+            b.head,
+            b.tail,
+            b.head_streams,
+            b.tail_streams,
+            b.first_fac
+        )
     );
-    assert_eq!((a.excess, a.viol), (b.excess, b.viol));
+    assert_eq!((a.excess, a.refused), (b.excess, b.refused));
 }
 
 #[test]
@@ -161,7 +175,7 @@ fn concatenation_is_associative_across_trip_boundaries() {
         for seed in 0..20 {
             let (inst, ..) = small_inst_with(seed, 9, timed);
             assert_eq!(inst.tw_split, timed);
-            let ctx = Ctx::new(&inst, 0);
+            let ctx = VehicleRules::new(&inst, 0);
             let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
             let mut codes: Vec<u32> = vec![START];
             for j in 0..inst.nj as u32 {
@@ -177,12 +191,12 @@ fn concatenation_is_associative_across_trip_boundaries() {
             } else {
                 usize::MAX
             };
-            let segs: Vec<Seg> = codes
+            let segs: Vec<Segment> = codes
                 .iter()
                 .enumerate()
                 .map(|(i, &c)| ctx.node_w(c, 0, i == brk_at))
                 .collect();
-            let fold = |s: &[Seg]| s[1..].iter().fold(s[0], |a, b| ctx.concat(&a, b));
+            let fold = |s: &[Segment]| s[1..].iter().fold(s[0], |a, b| ctx.concat(&a, b));
             let whole = fold(&segs);
             for cut in 1..segs.len() {
                 same(
@@ -210,7 +224,7 @@ fn stretches_join_like_pushing_every_node() {
     for seed in 0..20 {
         let (inst, ..) = small_inst_with(seed, 9, true);
         assert!(inst.has_multi);
-        let ctx = Ctx::new(&inst, 0);
+        let ctx = VehicleRules::new(&inst, 0);
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
         let mut codes: Vec<u32> = Vec::new();
         for j in 0..inst.nj as u32 {
@@ -226,7 +240,7 @@ fn stretches_join_like_pushing_every_node() {
         st.build(&ctx, n, multi, |i| {
             Some(ctx.node_w(codes[i], 0, i == brk_at))
         });
-        let push = |s: &Seg, i: usize| ctx.push(s, codes[i], i == brk_at);
+        let push = |s: &Segment, i: usize| ctx.push(s, codes[i], i == brk_at);
         // Suffixes as the callers keep them: concatenated from first windows (read only
         // after the last node with several windows).
         let mut suf = vec![ctx.node(END, 0); n + 1];
@@ -259,7 +273,7 @@ fn stretches_join_like_pushing_every_node() {
 fn time_profile_matches_a_forward_schedule() {
     for seed in 0..40 {
         let (inst, ..) = small_inst_with(seed, 7, true);
-        let ctx = Ctx::new(&inst, 0);
+        let ctx = VehicleRules::new(&inst, 0);
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed + 100);
         let mut codes: Vec<u32> = vec![START];
         for j in 0..inst.nj as u32 {
@@ -281,9 +295,9 @@ fn time_profile_matches_a_forward_schedule() {
         // Forward: every node in its first window (as node_w(.., 0, ..) gives).
         let v = &inst.vts[0];
         let (bl, ba, bb) = v.brk.unwrap();
-        let mut t = f.early;
+        let mut t = f.earliest;
         let mut warp = 0i64;
-        let mut load = [0i64; D];
+        let mut load = [0i64; DIMS];
         let mut prev = codes[0];
         let loc = |c: u32| ctx.node(c, 0).first;
         let rel_of_trip = |k: usize| {
@@ -300,7 +314,7 @@ fn time_profile_matches_a_forward_schedule() {
             }
             let (e, l, serv) = if is_job(c) {
                 let w = inst.window(inst.job_win[c as usize], 0);
-                for d in 0..D {
+                for d in 0..DIMS {
                     load[d] += inst.job_amt[c as usize][d];
                 }
                 (w.0, w.1, inst.job_serv[c as usize])
@@ -313,7 +327,7 @@ fn time_profile_matches_a_forward_schedule() {
                 let w = inst.window(inst.fac_win[f], 0);
                 let s =
                     inst.fac_fixed[f] + ctx.unload_extra(f, inst.mass_dim.map_or(0, |m| load[m]));
-                load = [0; D];
+                load = [0; DIMS];
                 (w.0, w.1, s)
             };
             if t < e {
@@ -339,14 +353,18 @@ fn time_profile_matches_a_forward_schedule() {
             }
             prev = c;
         }
-        assert_eq!((f.early + f.dur - f.tw, f.tw), (t, warp), "seed {seed}");
+        assert_eq!(
+            (f.earliest + f.duration - f.warp, f.warp),
+            (t, warp),
+            "seed {seed}"
+        );
     }
 }
 
 #[test]
 fn trip_loads_reset_at_facilities() {
     let (inst, ..) = small_inst(3, 4);
-    let ctx = Ctx::new(&inst, 0);
+    let ctx = VehicleRules::new(&inst, 0);
     let seq = [START, 0, 1, FAC, 2, 3, FAC, END];
     let s = seq[1..]
         .iter()
@@ -357,5 +375,5 @@ fn trip_loads_reset_at_facilities() {
         let t2 = inst.job_amt[2][d] + inst.job_amt[3][d];
         assert_eq!(s.excess[d], (t1 - cap[d]).max(0) + (t2 - cap[d]).max(0));
     }
-    assert_eq!(s.tail, [0; D]);
+    assert_eq!(s.tail, [0; DIMS]);
 }

@@ -1,71 +1,75 @@
-//! The time rule of a segment: the Vidal time profile ([`Tw`]), the trip parts kept when
+//! The time rule of a segment: the Vidal time profile ([`TimeProfile`]), the trip parts kept when
 //! unload times or release dates depend on a whole trip ([`Parts`]), the driver's break, and
 //! the route's working time, break and limits priced as time.
 
-use super::{Ctx, Seg, T_OPEN};
+use super::{Segment, T_OPEN, VehicleRules};
 
 /// A Vidal time profile: started at a time in `[early, late]` the segment takes `dur` (waiting
 /// included) with `tw` time warp; earlier it waits until `early`, later it warps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Tw {
-    pub dur: i64,
-    pub tw: i64,
-    pub early: i64,
-    pub late: i64,
+pub(crate) struct TimeProfile {
+    /// Duration, waiting included (time units).
+    pub duration: i64,
+    /// Time warp: how much too late the segment is, in total (time units).
+    pub warp: i64,
+    /// Earliest and latest start without waiting or warp (clock time units).
+    pub earliest: i64,
+    pub latest: i64,
 }
 
-impl Default for Tw {
+impl Default for TimeProfile {
     fn default() -> Self {
-        Tw::OPEN
+        TimeProfile::OPEN
     }
 }
 
-impl Tw {
-    pub const OPEN: Tw = Tw {
-        dur: 0,
-        tw: 0,
-        early: -T_OPEN,
-        late: T_OPEN,
+impl TimeProfile {
+    pub const OPEN: TimeProfile = TimeProfile {
+        duration: 0,
+        warp: 0,
+        earliest: -T_OPEN,
+        latest: T_OPEN,
     };
 
+    /// A node's profile: `duration` of service, to start in `[earliest, latest]`.
     #[inline]
-    pub const fn node(dur: i64, early: i64, late: i64) -> Tw {
-        Tw {
-            dur,
-            tw: 0,
-            early,
-            late,
+    pub const fn node(duration: i64, earliest: i64, latest: i64) -> TimeProfile {
+        TimeProfile {
+            duration,
+            warp: 0,
+            earliest,
+            latest,
         }
     }
 
     /// Earliest completion time.
     #[inline]
     pub fn end_early(&self) -> i64 {
-        self.early + self.dur - self.tw
+        self.earliest + self.duration - self.warp
     }
 
     /// `self`, then `t` of travel, then `b`.
     #[inline]
-    pub fn then(&self, t: i64, b: &Tw) -> Tw {
-        let delta = self.dur - self.tw + t;
-        let wait = (b.early - delta - self.late).max(0);
-        let warp = (self.early + delta - b.late).max(0);
-        Tw {
-            dur: self.dur + b.dur + t + wait,
-            tw: self.tw + b.tw + warp,
-            early: (b.early - delta).max(self.early) - wait,
-            late: (b.late - delta).min(self.late) + warp,
+    pub fn then(&self, t: i64, b: &TimeProfile) -> TimeProfile {
+        let delta = self.duration - self.warp + t;
+        let wait = (b.earliest - delta - self.latest).max(0);
+        let warp = (self.earliest + delta - b.latest).max(0);
+        TimeProfile {
+            duration: self.duration + b.duration + t + wait,
+            warp: self.warp + b.warp + warp,
+            earliest: (b.earliest - delta).max(self.earliest) - wait,
+            latest: (b.latest - delta).min(self.latest) + warp,
         }
     }
 
     /// `e` more time at the start, with no window of its own.
     #[inline]
-    pub fn delayed(&self, e: i64) -> Tw {
-        Tw {
-            dur: self.dur + e,
-            tw: self.tw,
-            early: self.early - e,
-            late: self.late - e,
+    pub fn delayed(&self, e: i64) -> TimeProfile {
+        TimeProfile {
+            duration: self.duration + e,
+            warp: self.warp,
+            earliest: self.earliest - e,
+            latest: self.latest - e,
         }
     }
 }
@@ -73,119 +77,123 @@ impl Tw {
 /// only when the problem has release dates or per-tonne unload times under clock constraints.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Parts {
-    /// Nodes before the first boundary (their profile is `Seg::tm`), ending at `h_last`.
-    pub h_some: bool,
-    pub h_last: u32,
+    /// Nodes before the first boundary (their profile is `Segment::time`), ending at
+    /// `head_last`.
+    pub has_head: bool,
+    pub head_last: u32,
     /// The first boundary: location and the window its service must start in.
-    pub fb: u32,
-    pub w: (i64, i64),
+    pub first_boundary: u32,
+    pub first_window: (i64, i64),
     /// From the first boundary's service start to the departure from the last boundary (at
-    /// `lb`), every trip closed inside resolved.
-    pub m: Tw,
-    pub lb: u32,
-    /// The open trip after the last boundary, from `t_first` to `Seg::last`.
-    pub t_some: bool,
-    pub t_first: u32,
-    pub t: Tw,
+    /// `last_boundary`), every trip closed inside resolved.
+    pub middle: TimeProfile,
+    pub last_boundary: u32,
+    /// The open trip after the last boundary, from `tail_first` to `Segment::last`.
+    pub has_tail: bool,
+    pub tail_first: u32,
+    pub tail_time: TimeProfile,
     /// Latest release of the jobs before the first boundary / after the last one.
-    pub head_rel: i64,
-    pub tail_rel: i64,
+    pub head_release: i64,
+    pub tail_release: i64,
 }
-impl Ctx<'_> {
+impl VehicleRules<'_> {
     /// The break's own profile: its duration, inside its start window.
     #[inline]
-    pub(super) fn brk_tw(&self) -> Tw {
+    pub(super) fn brk_tw(&self) -> TimeProfile {
         match self.inst.vts[self.vt].brk {
-            Some((l, a, b)) => Tw::node(l, a, b),
-            None => Tw::node(0, -T_OPEN, T_OPEN),
+            Some((l, a, b)) => TimeProfile::node(l, a, b),
+            None => TimeProfile::node(0, -T_OPEN, T_OPEN),
         }
     }
     /// The time of `a` then `b` in parts; `extra` is the per-tonne unload time of the trip
     /// closed at `b`'s first facility, if any.
     #[inline]
-    pub(super) fn concat_parts(&self, a: &Seg, b: &Seg, extra: i64, r: &mut Seg) {
-        let (pa, pb) = (&a.sp, &b.sp);
-        match (a.brk, b.brk) {
+    pub(super) fn concat_parts(&self, a: &Segment, b: &Segment, extra: i64, r: &mut Segment) {
+        let (pa, pb) = (&a.parts, &b.parts);
+        match (a.has_boundary, b.has_boundary) {
             (false, false) => {
-                r.tm = a.tm.then(self.t(a.last, b.first), &b.tm);
-                r.sp.head_rel = pa.head_rel.max(pb.head_rel);
+                r.time = a.time.then(self.t(a.last, b.first), &b.time);
+                r.parts.head_release = pa.head_release.max(pb.head_release);
             }
             (true, false) => {
-                r.tm = a.tm;
-                r.sp = *pa;
-                if pa.t_some {
-                    r.sp.t = pa.t.then(self.t(a.last, b.first), &b.tm);
+                r.time = a.time;
+                r.parts = *pa;
+                if pa.has_tail {
+                    r.parts.tail_time = pa.tail_time.then(self.t(a.last, b.first), &b.time);
                 } else {
-                    r.sp.t = b.tm;
-                    r.sp.t_first = b.first;
-                    r.sp.t_some = true;
+                    r.parts.tail_time = b.time;
+                    r.parts.tail_first = b.first;
+                    r.parts.has_tail = true;
                 }
-                r.sp.tail_rel = pa.tail_rel.max(pb.head_rel);
+                r.parts.tail_release = pa.tail_release.max(pb.head_release);
             }
             (false, true) => {
-                r.sp = *pb;
-                if pb.h_some {
-                    r.tm = a.tm.then(self.t(a.last, b.first), &b.tm);
+                r.parts = *pb;
+                if pb.has_head {
+                    r.time = a.time.then(self.t(a.last, b.first), &b.time);
                 } else {
-                    r.tm = a.tm;
-                    r.sp.h_some = true;
-                    r.sp.h_last = a.last;
+                    r.time = a.time;
+                    r.parts.has_head = true;
+                    r.parts.head_last = a.last;
                 }
-                r.sp.head_rel = pa.head_rel.max(pb.head_rel);
+                r.parts.head_release = pa.head_release.max(pb.head_release);
             }
             (true, true) => {
-                let rel = pa.tail_rel.max(pb.head_rel);
-                let mut x = pa.m;
+                let rel = pa.tail_release.max(pb.head_release);
+                let mut x = pa.middle;
                 if rel > 0 {
-                    x = x.then(0, &Tw::node(0, rel, T_OPEN));
+                    x = x.then(0, &TimeProfile::node(0, rel, T_OPEN));
                 }
-                let mut loc = pa.lb;
-                if pa.t_some {
-                    x = x.then(self.t(loc, pa.t_first), &pa.t);
+                let mut loc = pa.last_boundary;
+                if pa.has_tail {
+                    x = x.then(self.t(loc, pa.tail_first), &pa.tail_time);
                     loc = a.last;
                 }
-                if pb.h_some {
-                    x = x.then(self.t(loc, b.first), &b.tm);
-                    loc = pb.h_last;
+                if pb.has_head {
+                    x = x.then(self.t(loc, b.first), &b.time);
+                    loc = pb.head_last;
                 }
-                x = x.then(self.t(loc, pb.fb), &Tw::node(0, pb.w.0, pb.w.1));
-                x = x.then(0, &pb.m.delayed(extra));
-                r.tm = a.tm;
-                r.sp = Parts {
-                    h_some: pa.h_some,
-                    h_last: pa.h_last,
-                    fb: pa.fb,
-                    w: pa.w,
-                    m: x,
-                    lb: pb.lb,
-                    t_some: pb.t_some,
-                    t_first: pb.t_first,
-                    t: pb.t,
-                    head_rel: pa.head_rel,
-                    tail_rel: pb.tail_rel,
+                x = x.then(
+                    self.t(loc, pb.first_boundary),
+                    &TimeProfile::node(0, pb.first_window.0, pb.first_window.1),
+                );
+                x = x.then(0, &pb.middle.delayed(extra));
+                r.time = a.time;
+                r.parts = Parts {
+                    has_head: pa.has_head,
+                    head_last: pa.head_last,
+                    first_boundary: pa.first_boundary,
+                    first_window: pa.first_window,
+                    middle: x,
+                    last_boundary: pb.last_boundary,
+                    has_tail: pb.has_tail,
+                    tail_first: pb.tail_first,
+                    tail_time: pb.tail_time,
+                    head_release: pa.head_release,
+                    tail_release: pb.tail_release,
                 };
             }
         }
     }
     /// The whole segment's time profile (pending releases applied as if its last trip ended).
     #[inline]
-    pub fn full(&self, s: &Seg) -> Tw {
-        if !self.split || !s.brk {
-            return s.tm;
+    pub fn full(&self, s: &Segment) -> TimeProfile {
+        if !self.split || !s.has_boundary {
+            return s.time;
         }
-        let p = &s.sp;
-        let w = Tw::node(0, p.w.0, p.w.1);
-        let mut x = if p.h_some {
-            s.tm.then(self.t(p.h_last, p.fb), &w)
+        let p = &s.parts;
+        let w = TimeProfile::node(0, p.first_window.0, p.first_window.1);
+        let mut x = if p.has_head {
+            s.time.then(self.t(p.head_last, p.first_boundary), &w)
         } else {
             w
         };
-        x = x.then(0, &p.m);
-        if p.tail_rel > 0 {
-            x = x.then(0, &Tw::node(0, p.tail_rel, T_OPEN));
+        x = x.then(0, &p.middle);
+        if p.tail_release > 0 {
+            x = x.then(0, &TimeProfile::node(0, p.tail_release, T_OPEN));
         }
-        if p.t_some {
-            x = x.then(self.t(p.lb, p.t_first), &p.t);
+        if p.has_tail {
+            x = x.then(self.t(p.last_boundary, p.tail_first), &p.tail_time);
         }
         x
     }
@@ -202,28 +210,28 @@ impl Ctx<'_> {
     /// Duration and time violation (time warp, working time over the shift's limit, the break
     /// not taken or taken twice) of a full route segment (START ... END).
     #[inline]
-    pub(super) fn time_part(&self, vt: usize, s: &Seg) -> (i64, i64) {
+    pub(super) fn time_part(&self, vt: usize, s: &Segment) -> (i64, i64) {
         let v = &self.inst.vts[vt];
         let mut viol = 0;
         if !self.has_time {
             return (0, viol);
         }
         let x = self.full(s);
-        viol += x.tw;
+        viol += x.warp;
         let mut allowed = v.max_dur;
         if let Some((l, a, b)) = v.brk {
-            if s.nbrk == 0 {
+            if s.breaks == 0 {
                 // No break: back by its earliest start, or out only after its latest.
-                viol += (x.end_early() - a).max(0).min((b - x.late).max(0));
+                viol += (x.end_early() - a).max(0).min((b - x.latest).max(0));
             } else {
                 allowed += l;
-                viol += (s.nbrk as i64 - 1) * l;
+                viol += (s.breaks as i64 - 1) * l;
             }
         } else {
             // A break on a truck that has none (never made by the search).
-            viol += s.nbrk as i64 * v.stop_t;
+            viol += s.breaks as i64 * v.stop_t;
         }
-        viol += (x.dur - allowed).max(0);
-        (x.dur, viol)
+        viol += (x.duration - allowed).max(0);
+        (x.duration, viol)
     }
 }

@@ -5,8 +5,13 @@ use super::*;
 
 /// Route nodes (without depots) with the driver's break put where it is best (by penalised
 /// cost) or left out; for routes built outside the local search.
-pub(crate) fn best_break_nodes(inst: &Inst, vt: usize, nodes: &[u32], pen: &Pen) -> Vec<u32> {
-    let ctx = Ctx::new(inst, vt);
+pub(crate) fn best_break_nodes(
+    inst: &Instance,
+    vt: usize,
+    nodes: &[u32],
+    pen: &Penalties,
+) -> Vec<u32> {
+    let ctx = VehicleRules::new(inst, vt);
     let mut full = Vec::with_capacity(nodes.len() + 3);
     full.push(START);
     full.extend(nodes.iter().copied().filter(|&c| c != BRK));
@@ -33,12 +38,12 @@ pub(crate) fn best_break_nodes(inst: &Inst, vt: usize, nodes: &[u32], pen: &Pen)
 #[derive(Default)]
 pub(super) struct Built {
     /// With the break where it is taken.
-    pub(super) pre: Vec<Seg>,
-    pub(super) suf: Vec<Seg>,
+    pub(super) pre: Vec<Segment>,
+    pub(super) suf: Vec<Segment>,
     /// Without it, and prefixes ending with it (trucks with a break only).
-    pub(super) pre_nb: Vec<Seg>,
-    pub(super) suf_nb: Vec<Seg>,
-    pub(super) preb: Vec<Seg>,
+    pub(super) pre_nb: Vec<Segment>,
+    pub(super) suf_nb: Vec<Segment>,
+    pub(super) preb: Vec<Segment>,
     pub(super) brk_pos: u32,
     pub(super) last_multi: usize,
     /// Stretches between nodes with several windows: of the route with its break, and
@@ -51,7 +56,12 @@ impl Built {
     /// Plain prefixes and suffixes (no break): nodes pushed in order, suffixes concatenated
     /// from node segments (a node with several windows takes its first there; suffixes are
     /// never read at or before `last_multi`).
-    pub(super) fn plain(&mut self, ctx: &Ctx, nodes: &[u32], node: &dyn Fn(u32) -> Seg) {
+    pub(super) fn plain(
+        &mut self,
+        ctx: &VehicleRules,
+        nodes: &[u32],
+        node: &dyn Fn(u32) -> Segment,
+    ) {
         let n = nodes.len();
         let inst = ctx.inst;
         self.brk_pos = NONE;
@@ -75,16 +85,16 @@ impl Built {
 
 /// Forward prefixes (pushes) and backward suffixes of `nodes` into `pre` and `suf`.
 pub(super) fn fill(
-    ctx: &Ctx,
+    ctx: &VehicleRules,
     nodes: &[u32],
-    node: &dyn Fn(u32) -> Seg,
-    pre: &mut Vec<Seg>,
-    suf: &mut Vec<Seg>,
+    node: &dyn Fn(u32) -> Segment,
+    pre: &mut Vec<Segment>,
+    suf: &mut Vec<Segment>,
 ) {
     let n = nodes.len();
     let multi = ctx.inst.has_multi;
-    pre.resize(n, Seg::default());
-    suf.resize(n, Seg::default());
+    pre.resize(n, Segment::default());
+    suf.resize(n, Segment::default());
     pre[0] = node(nodes[0]);
     for i in 1..n {
         pre[i] = if multi {
@@ -104,12 +114,12 @@ pub(super) fn fill(
 /// the cost alone, without the final segments.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn build(
-    inst: &Inst,
-    ctx: &Ctx,
+    inst: &Instance,
+    ctx: &VehicleRules,
     vt: usize,
     nodes: &[u32],
-    pen: &Pen,
-    node: &dyn Fn(u32) -> Seg,
+    pen: &Penalties,
+    node: &dyn Fn(u32) -> Segment,
     b: &mut Built,
     cost_only: bool,
 ) -> i64 {
@@ -122,7 +132,7 @@ pub(super) fn build(
         return ctx.pen_cost(vt, &b.pre[n - 1], pen);
     }
     let multi = inst.has_multi;
-    let push = |s: &Seg, c: u32, brk: bool| {
+    let push = |s: &Segment, c: u32, brk: bool| {
         if multi || brk {
             ctx.push(s, c, brk)
         } else {
@@ -133,7 +143,7 @@ pub(super) fn build(
     std::mem::swap(&mut b.pre, &mut b.pre_nb);
     std::mem::swap(&mut b.suf, &mut b.suf_nb);
     std::mem::swap(&mut b.st, &mut b.st_nb);
-    b.preb.resize(n - 1, Seg::default());
+    b.preb.resize(n - 1, Segment::default());
     b.preb[0] = ctx.node_w(START, 0, true);
     for p in 1..n - 1 {
         b.preb[p] = push(&b.pre_nb[p - 1], nodes[p], true);
@@ -142,9 +152,9 @@ pub(super) fn build(
     // place with the shortest day, then the earliest return: otherwise the break went to the
     // first place that still fits, the truck idling there until the break may start (on Kim's
     // 1932_stop, 10 h of a 16-truck plan's 204 h, all its slack before the end of the shift).
-    let rank = |s: &Seg| {
+    let rank = |s: &Segment| {
         let x = ctx.full(s);
-        (ctx.pen_cost(vt, s, pen), x.dur, x.end_early())
+        (ctx.pen_cost(vt, s, pen), x.duration, x.end_early())
     };
     let mut best = (rank(&b.pre_nb[n - 1]), NONE);
     for p in 0..n - 1 {
@@ -196,7 +206,13 @@ pub(super) fn build(
 /// Penalised cost of a route of type `vt` visiting `nodes` (no depots, no break code), with the
 /// driver's break at its best place and every node's window picked in order: exact under time,
 /// O(route length). For callers outside the local search (the perturbation's reinsertion).
-pub(crate) fn priced_route(inst: &Inst, ctx: &Ctx, vt: usize, nodes: &[u32], pen: &Pen) -> i64 {
+pub(crate) fn priced_route(
+    inst: &Instance,
+    ctx: &VehicleRules,
+    vt: usize,
+    nodes: &[u32],
+    pen: &Penalties,
+) -> i64 {
     // The perturbation prices thousands of candidate routes per second on multi-trip days:
     // the buffers are kept per thread rather than allocated per call (`perf` on the Cixi demo
     // days: allocation and copying took a third of the search).

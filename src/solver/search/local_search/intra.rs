@@ -86,19 +86,19 @@ impl<'a> LocalSearch<'a> {
                 }
                 Piece::Range(a, b) => {
                     for i in a..=b {
-                        s = self.psh_at(r, &s, i);
+                        s = self.push_position(r, &s, i);
                     }
                 }
                 Piece::Rev(a, b) => {
                     for i in (a..=b).rev() {
-                        s = self.psh_at(r, &s, i);
+                        s = self.push_position(r, &s, i);
                     }
                 }
-                Piece::Node(c) => s = self.psh(r, &s, c),
+                Piece::Node(c) => s = self.push_node(r, &s, c),
             }
         }
         s = self.tail_join(r, &s, r, hi + 1, true);
-        ctx.pen_cost(route.vt, &s, &self.pen) - route.cost + self.gdelta(&[(r, Some(&s))])
+        ctx.pen_cost(route.vt, &s, &self.pen) - route.cost + self.intake_delta(&[(r, Some(&s))])
     }
 
     /// Evaluates replacing lo..=hi by `pieces`; applies it if it improves.

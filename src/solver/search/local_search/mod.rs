@@ -18,8 +18,10 @@
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt};
 
-use crate::solver::instance::{D, Inst, Load, MAXLIM, NONE};
-use crate::solver::segment::{BRK, Ctx, END, FAC, Pen, START, Seg, Stretches, Tw, is_job};
+use crate::solver::instance::{DIMS, Instance, Load, MAX_INTAKE_LIMITS, NONE};
+use crate::solver::segment::{
+    BRK, END, FAC, Penalties, START, Segment, Stretches, TimeProfile, VehicleRules, is_job,
+};
 
 use super::individual::{IRoute, Indiv};
 use super::unload::place_unloads_with;
@@ -71,8 +73,8 @@ struct LsRoute {
     vt: usize,
     nodes: Vec<u32>,
     locs: Vec<u32>,
-    pre: Vec<Seg>,
-    suf: Vec<Seg>,
+    pre: Vec<Segment>,
+    suf: Vec<Segment>,
     cum_dist: Vec<i64>,
     /// Prefix sums of the reverse arcs (for reversed stretches on asymmetric matrices).
     cum_rdist: Vec<i64>,
@@ -95,9 +97,9 @@ struct LsRoute {
     brk_pos: u32,
     /// For trucks with a break: prefixes and suffixes without it, and prefixes that end with
     /// it taken after their last node.
-    pre_nb: Vec<Seg>,
-    suf_nb: Vec<Seg>,
-    preb: Vec<Seg>,
+    pre_nb: Vec<Segment>,
+    suf_nb: Vec<Segment>,
+    preb: Vec<Segment>,
     /// Last position of a node with several time windows (0: none).
     last_multi: usize,
     /// Stretches between nodes with several windows (with the break; without it on trucks
@@ -105,15 +107,15 @@ struct LsRoute {
     st: Stretches,
     st_nb: Stretches,
     /// Mass unloaded at each facility with a daily intake limit.
-    intake: [i64; MAXLIM],
+    intake: [i64; MAX_INTAKE_LIMITS],
     /// `lite` mode: the time profiles of `pre` and `suf`.
-    pre_tw: Vec<Tw>,
-    suf_tw: Vec<Tw>,
+    pre_tw: Vec<TimeProfile>,
+    suf_tw: Vec<TimeProfile>,
     /// Node segments by position (the break with the node it follows), and `blocks[k][i]`:
     /// positions `i .. i + 2^k` (k >= 1), so that any stretch of the route concatenates from
     /// O(log n) pieces (intra-route moves on long multi-trip routes).
-    nseg: Vec<Seg>,
-    blocks: Vec<Vec<Seg>>,
+    nseg: Vec<Segment>,
+    blocks: Vec<Vec<Segment>>,
 }
 
 impl LsRoute {
@@ -159,9 +161,9 @@ impl Default for Top3 {
 }
 
 pub(crate) struct LocalSearch<'a> {
-    inst: &'a Inst,
-    ctxs: Vec<Ctx<'a>>,
-    pub pen: Pen,
+    inst: &'a Instance,
+    ctxs: Vec<VehicleRules<'a>>,
+    pub pen: Penalties,
     routes: Vec<LsRoute>,
     route_of: Vec<u32>,
     pos_of: Vec<u32>,
@@ -170,10 +172,10 @@ pub(crate) struct LocalSearch<'a> {
     order: Vec<u32>,
     buf: Vec<u32>,
     neighbours: Vec<Vec<u32>>,
-    job_seg: Vec<Seg>,
-    fac_seg: Vec<Seg>,
-    vt_end_seg: Vec<Seg>,
-    vt_start_seg: Vec<Seg>,
+    job_seg: Vec<Segment>,
+    fac_seg: Vec<Segment>,
+    vt_end_seg: Vec<Segment>,
+    vt_start_seg: Vec<Segment>,
     slots_left: Vec<usize>,
     angle: Vec<i32>,
     use_sectors: bool,
@@ -208,7 +210,7 @@ pub(crate) struct LocalSearch<'a> {
     uniform_unload: bool,
     /// Facilities with a daily intake limit, and what all routes unload there.
     nlim: usize,
-    intake_tot: [i64; MAXLIM],
+    intake_tot: [i64; MAX_INTAKE_LIMITS],
     /// Restricted search (after a small perturbation, as PyVRP's iterated local search): only
     /// promising jobs are tried as `u`; applied moves mark the jobs around them promising.
     restrict: bool,
@@ -216,7 +218,7 @@ pub(crate) struct LocalSearch<'a> {
     /// `counter` when the solution was loaded (routes modified after it are the changed ones).
     loaded_at: u64,
     /// The penalties the loaded routes' costs were computed with.
-    loaded_pen: Option<Pen>,
+    loaded_pen: Option<Penalties>,
     /// A run stops early (with a consistent, partly improved solution) at this time or when
     /// this flag is set: on 2,000-stop days one full search takes seconds, and a search
     /// must not run past its time limit or a Ctrl-C by that much.
@@ -228,8 +230,10 @@ pub(crate) struct LocalSearch<'a> {
 }
 
 impl<'a> LocalSearch<'a> {
-    pub fn new(inst: &'a Inst) -> Self {
-        let ctxs: Vec<Ctx> = (0..inst.vts.len()).map(|v| Ctx::new(inst, v)).collect();
+    pub fn new(inst: &'a Instance) -> Self {
+        let ctxs: Vec<VehicleRules> = (0..inst.vts.len())
+            .map(|v| VehicleRules::new(inst, v))
+            .collect();
         let job_seg = (0..inst.nj as u32).map(|j| ctxs[0].node(j, 0)).collect();
         let fac_seg = (0..inst.nf as u32)
             .map(|f| ctxs[0].node(FAC + f, 0))
@@ -259,8 +263,8 @@ impl<'a> LocalSearch<'a> {
         LocalSearch {
             inst,
             ctxs,
-            pen: Pen {
-                load: [1.0; D],
+            pen: Penalties {
+                load: [1.0; DIMS],
                 tw: 1.0,
                 stream: 1.0,
             },
@@ -299,7 +303,7 @@ impl<'a> LocalSearch<'a> {
             pruned: std::cell::Cell::new(0),
             uniform_unload: inst.fac_rate.windows(2).all(|w| w[0] == w[1]),
             nlim: inst.lim_cap.len(),
-            intake_tot: [0; MAXLIM],
+            intake_tot: [0; MAX_INTAKE_LIMITS],
             restrict: false,
             promising: vec![false; inst.nj],
             loaded_at: 0,
@@ -313,7 +317,7 @@ impl<'a> LocalSearch<'a> {
     }
 
     /// Sets the penalty weights; route costs of a loaded solution are recomputed.
-    pub fn set_penalties(&mut self, pen: Pen) {
+    pub fn set_penalties(&mut self, pen: Penalties) {
         self.pen = pen;
         self.loaded_pen = Some(pen);
         for r in 0..self.routes.len() {
@@ -397,7 +401,7 @@ impl<'a> LocalSearch<'a> {
     #[cfg(any(debug_assertions, test))]
     fn total_cost(&self) -> i64 {
         let mut t = 0;
-        let mut tot = [0i64; MAXLIM];
+        let mut tot = [0i64; MAX_INTAKE_LIMITS];
         for r in &self.routes {
             if r.n_jobs == 0 {
                 continue;
@@ -415,7 +419,7 @@ impl<'a> LocalSearch<'a> {
             t += c;
         }
         debug_assert_eq!(tot, self.intake_tot, "stale intake totals");
-        t + self.intake_pen(&self.intake_tot)
+        t + self.intake_penalty(&self.intake_tot)
     }
 
     /// Tries all moves of job `u` with its neighbours; true if any was applied.

@@ -6,7 +6,7 @@ use super::*;
 impl<'a> LocalSearch<'a> {
     /// `s` then node `code` in a route `r` (its window picked after `s` when it has several).
     #[inline]
-    pub(super) fn psh(&self, r: usize, s: &Seg, code: u32) -> Seg {
+    pub(super) fn push_node(&self, r: usize, s: &Segment, code: u32) -> Segment {
         if self.inst.has_multi {
             self.ctxs[self.routes[r].vt].push(s, code, false)
         } else {
@@ -16,13 +16,13 @@ impl<'a> LocalSearch<'a> {
 
     /// `s` then the node at position `i` of route `r`, with the route's break if it is there.
     #[inline]
-    pub(super) fn psh_at(&self, r: usize, s: &Seg, i: usize) -> Seg {
+    pub(super) fn push_position(&self, r: usize, s: &Segment, i: usize) -> Segment {
         let rt = &self.routes[r];
         let c = rt.nodes[i];
         if i as u32 == rt.brk_pos {
             self.ctxs[rt.vt].push(s, c, true)
         } else {
-            self.psh(r, s, c)
+            self.push_node(r, s, c)
         }
     }
 
@@ -30,7 +30,7 @@ impl<'a> LocalSearch<'a> {
     /// `i + 1 ..= gone`: the break stays where it is, or, if it was taken after a node that
     /// goes, right after position `i`.
     #[inline]
-    pub(super) fn pre_keep(&self, r: usize, i: usize, gone: usize) -> &Seg {
+    pub(super) fn pre_keep(&self, r: usize, i: usize, gone: usize) -> &Segment {
         let rt = &self.routes[r];
         let b = rt.brk_pos as usize;
         if rt.brk_pos != NONE && b > i && b <= gone {
@@ -43,7 +43,14 @@ impl<'a> LocalSearch<'a> {
     /// `s` (a prefix for route `dst`) then the nodes of route `src` from position `from` to its
     /// end depot (`dst`'s). `own`: `src` is `dst` and its break comes along; otherwise the
     /// nodes come without `src`'s break. Nodes with several windows are pushed one by one.
-    pub(super) fn tail_join(&self, dst: usize, s: &Seg, src: usize, from: usize, own: bool) -> Seg {
+    pub(super) fn tail_join(
+        &self,
+        dst: usize,
+        s: &Segment,
+        src: usize,
+        from: usize,
+        own: bool,
+    ) -> Segment {
         let rs = &self.routes[src];
         let vd = self.routes[dst].vt;
         let ctx = &self.ctxs[vd];
@@ -71,7 +78,7 @@ impl<'a> LocalSearch<'a> {
     /// Change of the penalty for the facilities' daily intake if routes `ch.0` become the
     /// segments `ch.1` (`None`: empty).
     #[inline]
-    pub(super) fn gdelta(&self, ch: &[(usize, Option<&Seg>)]) -> i64 {
+    pub(super) fn intake_delta(&self, ch: &[(usize, Option<&Segment>)]) -> i64 {
         if self.nlim == 0 {
             return 0;
         }
@@ -84,11 +91,11 @@ impl<'a> LocalSearch<'a> {
                 }
             }
         }
-        self.intake_pen(&tot) - self.intake_pen(&self.intake_tot)
+        self.intake_penalty(&tot) - self.intake_penalty(&self.intake_tot)
     }
 
     #[inline]
-    pub(super) fn intake_pen(&self, tot: &[i64; MAXLIM]) -> i64 {
+    pub(super) fn intake_penalty(&self, tot: &[i64; MAX_INTAKE_LIMITS]) -> i64 {
         let w = self.inst.mass_dim.map_or(0.0, |m| self.pen.load[m]);
         let ex: i64 = (0..self.nlim)
             .map(|l| (tot[l] - self.inst.lim_cap[l]).max(0))
@@ -99,7 +106,7 @@ impl<'a> LocalSearch<'a> {
     /// Cost of route nodes (without depots and breaks) on a truck of type `vt`, with the
     /// break at its best place: (penalised cost, closed segment). For moves that rebuild a
     /// route (SWAP*, unload re-placement, a new route).
-    pub(super) fn eval_nodes(&self, vt: usize, nodes: &[u32]) -> (i64, Seg) {
+    pub(super) fn eval_nodes(&self, vt: usize, nodes: &[u32]) -> (i64, Segment) {
         let mut full = Vec::with_capacity(nodes.len() + 2);
         full.push(START);
         full.extend(nodes.iter().copied().filter(|&c| c != BRK));
@@ -120,7 +127,7 @@ impl<'a> LocalSearch<'a> {
 
     /// The cached segment of a node of a route of type `vt`.
     #[inline]
-    pub(super) fn node_seg(&self, vt: usize, c: u32) -> Seg {
+    pub(super) fn node_seg(&self, vt: usize, c: u32) -> Segment {
         if c == START {
             self.vt_start_seg[vt]
         } else if c == END {
@@ -131,7 +138,7 @@ impl<'a> LocalSearch<'a> {
     }
 
     #[inline]
-    pub(super) fn seg(&self, code: u32) -> &Seg {
+    pub(super) fn seg(&self, code: u32) -> &Segment {
         if is_job(code) {
             &self.job_seg[code as usize]
         } else {
@@ -140,12 +147,12 @@ impl<'a> LocalSearch<'a> {
     }
 
     #[inline]
-    pub(super) fn cat(&self, r: usize, a: &Seg, b: &Seg) -> Seg {
+    pub(super) fn cat(&self, r: usize, a: &Segment, b: &Segment) -> Segment {
         self.ctxs[self.routes[r].vt].concat(a, b)
     }
 
     #[inline]
-    pub(super) fn cost(&self, r: usize, s: &Seg) -> i64 {
+    pub(super) fn cost(&self, r: usize, s: &Segment) -> i64 {
         let vt = self.routes[r].vt;
         if self.simple {
             return self.scost(vt, s.dist, &s.tail);
@@ -154,7 +161,7 @@ impl<'a> LocalSearch<'a> {
     }
 
     /// Penalised cost of a non-empty plain-CVRP route from its distance and load (the same
-    /// arithmetic as `Ctx::pen_cost` for such routes, so the two always agree).
+    /// arithmetic as `VehicleRules::pen_cost` for such routes, so the two always agree).
     #[inline]
     pub(super) fn scost(&self, vt: usize, dist: i64, load: &Load) -> i64 {
         let v = &self.inst.vts[vt];
@@ -166,16 +173,16 @@ impl<'a> LocalSearch<'a> {
     }
 
     /// Penalised cost of a non-empty `lite` route from its distance, load and time profile
-    /// (the arithmetic of `Ctx::pen_cost` for such routes; the tests check that they agree).
+    /// (the arithmetic of `VehicleRules::pen_cost` for such routes; the tests check that they agree).
     #[inline]
-    pub(super) fn lcost(&self, vt: usize, dist: i64, load: &Load, tm: &Tw) -> i64 {
+    pub(super) fn lcost(&self, vt: usize, dist: i64, load: &Load, tm: &TimeProfile) -> i64 {
         let v = &self.inst.vts[vt];
         let mut p = 0.0;
         for d in 0..self.inst.nd {
             p += self.pen.load[d] * (load[d] - v.cap[d]).max(0) as f64;
         }
-        p += self.pen.tw * (tm.tw + (tm.dur - v.max_dur).max(0)) as f64;
-        v.fixed + self.inst.vehicle_m + v.ud * dist + v.ut * tm.dur + p.min(1e16) as i64
+        p += self.pen.tw * (tm.warp + (tm.duration - v.max_dur).max(0)) as f64;
+        v.fixed + self.inst.vehicle_m + v.ud * dist + v.ut * tm.duration + p.min(1e16) as i64
     }
 
     /// A move between routes `ru` and `rv` that changes their distances by `du` and `dv` (each
@@ -195,14 +202,20 @@ impl<'a> LocalSearch<'a> {
 
     /// `lite` mode: profile `a` ending at location `la`, then profile `b` starting at `lb`.
     #[inline]
-    pub(super) fn tcat(&self, a: &Tw, la: u32, b: &Tw, lb: u32) -> Tw {
+    pub(super) fn time_join(
+        &self,
+        a: &TimeProfile,
+        la: u32,
+        b: &TimeProfile,
+        lb: u32,
+    ) -> TimeProfile {
         a.then(self.ctxs[0].t(la, lb), b)
     }
 
     /// `lite` mode: the time profile of job `j` alone.
     #[inline]
-    pub(super) fn jtw(&self, j: u32) -> &Tw {
-        &self.job_seg[j as usize].tm
+    pub(super) fn job_profile(&self, j: u32) -> &TimeProfile {
+        &self.job_seg[j as usize].time
     }
 
     /// Tests: a cost priced by a fast path (`simple`, `lite`) must equal the route's nodes

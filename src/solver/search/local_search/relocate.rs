@@ -7,7 +7,7 @@ impl<'a> LocalSearch<'a> {
     /// Cost and segment of route r without the nodes at positions a..=b (0 and `None` if no
     /// job remains).
     #[inline]
-    pub(super) fn without(&self, r: usize, a: usize, b: usize) -> (i64, Option<Seg>) {
+    pub(super) fn without(&self, r: usize, a: usize, b: usize) -> (i64, Option<Segment>) {
         let route = &self.routes[r];
         let removed_jobs = route.cum_jobs[b] - route.cum_jobs[a - 1];
         if route.n_jobs as u32 == removed_jobs {
@@ -56,12 +56,12 @@ impl<'a> LocalSearch<'a> {
             };
             let mut q = self.inst.job_amt[u as usize];
             if len == 2 {
-                for d in 0..D {
+                for d in 0..DIMS {
                     q[d] += self.inst.job_amt[x as usize][d];
                 }
             }
             let (mut la, mut lb) = (a.load, b.load);
-            for d in 0..D {
+            for d in 0..DIMS {
                 la[d] -= q[d];
                 lb[d] += q[d];
             }
@@ -106,9 +106,12 @@ impl<'a> LocalSearch<'a> {
             };
             let (lf, ll) = (self.inst.job_loc[f as usize], self.inst.job_loc[l as usize]);
             let (blk, inner) = if len == 1 {
-                (*self.jtw(f), 0)
+                (*self.job_profile(f), 0)
             } else {
-                (self.tcat(self.jtw(f), lf, self.jtw(l), ll), ctx.d(lf, ll))
+                (
+                    self.time_join(self.job_profile(f), lf, self.job_profile(l), ll),
+                    ctx.d(lf, ll),
+                )
             };
             let (pu, nu) = (a.locs[iu - 1], a.locs[iu + len]);
             let removed = a.cum_dist[iu + len] - a.cum_dist[iu - 1];
@@ -123,17 +126,17 @@ impl<'a> LocalSearch<'a> {
             }
             let mut q = self.inst.job_amt[u as usize];
             if len == 2 {
-                for d in 0..D {
+                for d in 0..DIMS {
                     q[d] += self.inst.job_amt[x as usize][d];
                 }
             }
             let (mut la, mut lb) = (a.load, b.load);
-            for d in 0..D {
+            for d in 0..DIMS {
                 la[d] -= q[d];
                 lb[d] += q[d];
             }
-            let tv = self.tcat(
-                &self.tcat(&b.pre_tw[iv], vl, &blk, lf),
+            let tv = self.time_join(
+                &self.time_join(&b.pre_tw[iv], vl, &blk, lf),
                 ll,
                 &b.suf_tw[iv + 1],
                 yl,
@@ -145,7 +148,7 @@ impl<'a> LocalSearch<'a> {
             let new_u = if a.n_jobs == len {
                 0
             } else {
-                let tu = self.tcat(&a.pre_tw[iu - 1], pu, &a.suf_tw[iu + len], nu);
+                let tu = self.time_join(&a.pre_tw[iu - 1], pu, &a.suf_tw[iu + len], nu);
                 self.lcost(vt, a.cum_dist[a.last()] - removed + ctx.d(pu, nu), &la, &tu)
             };
             if new_u + new_v - a.cost - b.cost >= 0 {
@@ -204,10 +207,10 @@ impl<'a> LocalSearch<'a> {
         } else {
             let mut s = route_v.pre[iv];
             for &c in ins.iter().filter(|&&c| c != NONE) {
-                s = self.psh(rv, &s, c);
+                s = self.push_node(rv, &s, c);
             }
             if fac != NONE {
-                s = self.psh(rv, &s, FAC + fac);
+                s = self.push_node(rv, &s, FAC + fac);
             }
             s = self.tail_join(rv, &s, rv, iv + 1, true);
             (self.cost(rv, &s), s)
@@ -217,7 +220,7 @@ impl<'a> LocalSearch<'a> {
             return false; // even emptying route u could not pay for it
         }
         let (new_u, su) = self.without(ru, iu, iu + len - 1);
-        if new_u + new_v - old + self.gdelta(&[(ru, su.as_ref()), (rv, Some(&sv))]) >= 0 {
+        if new_u + new_v - old + self.intake_delta(&[(ru, su.as_ref()), (rv, Some(&sv))]) >= 0 {
             return false;
         }
         self.apply_relocate(ru, iu, rv, iv, len, rev, fac);
@@ -266,7 +269,7 @@ impl<'a> LocalSearch<'a> {
         }
         let mut sv = route_v.pre[iv];
         for k in a..=c {
-            sv = self.psh(rv, &sv, nu[k]);
+            sv = self.push_node(rv, &sv, nu[k]);
         }
         let sv = self.tail_join(rv, &sv, rv, iv + 1, true);
         let new_v = self.cost(rv, &sv);
@@ -275,7 +278,7 @@ impl<'a> LocalSearch<'a> {
             return false;
         }
         let (new_u, su) = self.without(ru, a, c);
-        if new_u + new_v - old + self.gdelta(&[(ru, su.as_ref()), (rv, Some(&sv))]) >= 0 {
+        if new_u + new_v - old + self.intake_delta(&[(ru, su.as_ref()), (rv, Some(&sv))]) >= 0 {
             return false;
         }
         let moved: Vec<u32> = self.routes[ru].nodes.drain(a..=c).collect();

@@ -27,7 +27,7 @@ impl<'a> LocalSearch<'a> {
             .map(|v| self.inst.slots(v))
             .collect();
         self.counter += 1;
-        self.intake_tot = [0; MAXLIM];
+        self.intake_tot = [0; MAX_INTAKE_LIMITS];
         for r in routes {
             self.slots_left[r.vt] = self.slots_left[r.vt].saturating_sub(1);
             let idx = self.routes.len();
@@ -225,7 +225,7 @@ impl<'a> LocalSearch<'a> {
         route.cum_time.resize(n, 0);
         route.cum_rtime.resize(n, 0);
         route.cum_jobs.resize(n, 0);
-        route.cum_load.resize(n, [0; D]);
+        route.cum_load.resize(n, [0; DIMS]);
         route.suf_compat.resize(n + 1, u64::MAX);
         route.n_fac = 0;
         route.sector.reset();
@@ -269,9 +269,9 @@ impl<'a> LocalSearch<'a> {
         }
         if self.lite {
             route.pre_tw.clear();
-            route.pre_tw.extend(route.pre.iter().map(|s| s.tm));
+            route.pre_tw.extend(route.pre.iter().map(|s| s.time));
             route.suf_tw.clear();
-            route.suf_tw.extend(route.suf.iter().map(|s| s.tm));
+            route.suf_tw.extend(route.suf.iter().map(|s| s.time));
         }
         route.load = route.pre[n - 1].tail;
         let (dist, load) = (route.pre[n - 1].dist, route.load);
@@ -320,7 +320,7 @@ impl<'a> LocalSearch<'a> {
         }
         let vt = route.vt;
         let ctx = &self.ctxs[vt];
-        let nseg: Vec<Seg> = route
+        let nseg: Vec<Segment> = route
             .nodes
             .iter()
             .enumerate()
@@ -332,12 +332,12 @@ impl<'a> LocalSearch<'a> {
                 }
             })
             .collect();
-        let mut blocks: Vec<Vec<Seg>> = vec![Vec::new()]; // level 0 is `nseg`
+        let mut blocks: Vec<Vec<Segment>> = vec![Vec::new()]; // level 0 is `nseg`
         let mut k = 1;
         while (1 << k) <= n && k <= MAX_BLOCK_LEVEL {
             let half = 1 << (k - 1);
-            let prev: &[Seg] = if k == 1 { &nseg } else { &blocks[k - 1] };
-            let level: Vec<Seg> = (0..=n - (1 << k))
+            let prev: &[Segment] = if k == 1 { &nseg } else { &blocks[k - 1] };
+            let level: Vec<Segment> = (0..=n - (1 << k))
                 .map(|i| ctx.concat(&prev[i], &prev[i + half]))
                 .collect();
             blocks.push(level);
@@ -350,8 +350,8 @@ impl<'a> LocalSearch<'a> {
 
     /// What the facilities with an intake limit can still take from route `r` (their limit
     /// minus what the other routes unload there).
-    pub(super) fn intake_left(&self, r: usize) -> [i64; MAXLIM] {
-        let mut rem = [i64::MAX / 4; MAXLIM];
+    pub(super) fn intake_left(&self, r: usize) -> [i64; MAX_INTAKE_LIMITS] {
+        let mut rem = [i64::MAX / 4; MAX_INTAKE_LIMITS];
         for l in 0..self.nlim {
             rem[l] = self.inst.lim_cap[l] - (self.intake_tot[l] - self.routes[r].intake[l]);
         }
@@ -384,7 +384,7 @@ impl<'a> LocalSearch<'a> {
                 continue;
             };
             let (c, s) = self.eval_nodes(vt, &nodes);
-            if c - self.routes[r].cost + self.gdelta(&[(r, Some(&s))]) < 0 {
+            if c - self.routes[r].cost + self.intake_delta(&[(r, Some(&s))]) < 0 {
                 let route = &mut self.routes[r];
                 route.nodes.clear();
                 route.nodes.push(START);

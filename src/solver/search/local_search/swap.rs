@@ -36,7 +36,7 @@ impl<'a> LocalSearch<'a> {
                     continue; // penalties cannot fall below zero
                 }
                 let (mut la, mut lb) = (a.load, b.load);
-                for d in 0..D {
+                for d in 0..DIMS {
                     let qu = a.cum_load[iu + lu - 1][d] - a.cum_load[iu - 1][d];
                     let qv = b.cum_load[iv + lv - 1][d] - b.cum_load[iv - 1][d];
                     la[d] += qv - qu;
@@ -71,24 +71,24 @@ impl<'a> LocalSearch<'a> {
                     continue; // penalties cannot fall below zero
                 }
                 let (mut la, mut lb) = (a.load, b.load);
-                for d in 0..D {
+                for d in 0..DIMS {
                     let qu = a.cum_load[iu + lu - 1][d] - a.cum_load[iu - 1][d];
                     let qv = b.cum_load[iv + lv - 1][d] - b.cum_load[iv - 1][d];
                     la[d] += qv - qu;
                     lb[d] += qu - qv;
                 }
                 let blk_u = if lu == 1 {
-                    *self.jtw(u)
+                    *self.job_profile(u)
                 } else {
-                    self.tcat(self.jtw(u), ua, self.jtw(x), ub)
+                    self.time_join(self.job_profile(u), ua, self.job_profile(x), ub)
                 };
                 let blk_v = if lv == 1 {
-                    *self.jtw(v)
+                    *self.job_profile(v)
                 } else {
-                    self.tcat(self.jtw(v), va, self.jtw(y), vb)
+                    self.time_join(self.job_profile(v), va, self.job_profile(y), vb)
                 };
-                let tu = self.tcat(
-                    &self.tcat(&a.pre_tw[iu - 1], pu, &blk_v, va),
+                let tu = self.time_join(
+                    &self.time_join(&a.pre_tw[iu - 1], pu, &blk_v, va),
                     vb,
                     &a.suf_tw[iu + lu],
                     nu,
@@ -97,8 +97,8 @@ impl<'a> LocalSearch<'a> {
                 if veh.ut == 0 && cu - a.cost + veh.ud * dv >= b.penalty {
                     continue; // route v's cost falls by at most its distance and penalty
                 }
-                let tv = self.tcat(
-                    &self.tcat(&b.pre_tw[iv - 1], pv, &blk_u, ua),
+                let tv = self.time_join(
+                    &self.time_join(&b.pre_tw[iv - 1], pv, &blk_u, ua),
                     ub,
                     &b.suf_tw[iv + lv],
                     nv,
@@ -133,18 +133,18 @@ impl<'a> LocalSearch<'a> {
                     continue;
                 }
             }
-            let mut su = self.psh(ru, self.pre_keep(ru, iu - 1, iu + lu - 1), v);
+            let mut su = self.push_node(ru, self.pre_keep(ru, iu - 1, iu + lu - 1), v);
             if lv == 2 {
-                su = self.psh(ru, &su, y);
+                su = self.push_node(ru, &su, y);
             }
             su = self.tail_join(ru, &su, ru, iu + lu, true);
-            let mut sv = self.psh(rv, self.pre_keep(rv, iv - 1, iv + lv - 1), u);
+            let mut sv = self.push_node(rv, self.pre_keep(rv, iv - 1, iv + lv - 1), u);
             if lu == 2 {
-                sv = self.psh(rv, &sv, x);
+                sv = self.push_node(rv, &sv, x);
             }
             sv = self.tail_join(rv, &sv, rv, iv + lv, true);
             let d = self.cost(ru, &su) + self.cost(rv, &sv) - a.cost - b.cost
-                + self.gdelta(&[(ru, Some(&su)), (rv, Some(&sv))]);
+                + self.intake_delta(&[(ru, Some(&su)), (rv, Some(&sv))]);
             if d < 0 {
                 self.apply_swap(ru, iu, lu, rv, iv, lv);
                 return true;

@@ -102,7 +102,7 @@ impl<'a> LocalSearch<'a> {
         let ctx1 = &self.ctxs[a.vt];
         let ctx2 = &self.ctxs[b.vt];
         let (ud1, ud2) = (inst.vts[a.vt].ud, inst.vts[b.vt].ud);
-        let removal = |r: &LsRoute, ctx: &Ctx, ud: i64, i: usize| -> i64 {
+        let removal = |r: &LsRoute, ctx: &VehicleRules, ud: i64, i: usize| -> i64 {
             ud * (ctx.d(r.locs[i - 1], r.locs[i + 1])
                 - ctx.d(r.locs[i - 1], r.locs[i])
                 - ctx.d(r.locs[i], r.locs[i + 1]))
@@ -111,29 +111,30 @@ impl<'a> LocalSearch<'a> {
         let pen_b = self.load_pen(r2, &b.load);
         // best: (delta, u pos in r1, v pos in r2, insert u after (pos in r2), insert v after (pos in r1))
         let mut best = (0i64, 0usize, 0usize, 0usize, 0usize);
-        let cheapest = |top: &Top3, r: &LsRoute, ctx: &Ctx, ud: i64, job: u32, removed: usize| {
-            // insertion of `job` into r with node at `removed` taken out
-            let mut bestc = (BIG, NONE as usize);
-            for k in 0..3 {
-                let p = top.after[k];
-                if p == NONE {
-                    break;
+        let cheapest =
+            |top: &Top3, r: &LsRoute, ctx: &VehicleRules, ud: i64, job: u32, removed: usize| {
+                // insertion of `job` into r with node at `removed` taken out
+                let mut bestc = (BIG, NONE as usize);
+                for k in 0..3 {
+                    let p = top.after[k];
+                    if p == NONE {
+                        break;
+                    }
+                    let p = p as usize;
+                    if p != removed && p + 1 != removed {
+                        bestc = (top.cost[k], p);
+                        break;
+                    }
                 }
-                let p = p as usize;
-                if p != removed && p + 1 != removed {
-                    bestc = (top.cost[k], p);
-                    break;
+                let lj = inst.job_loc[job as usize];
+                let c = ud
+                    * (ctx.d(r.locs[removed - 1], lj) + ctx.d(lj, r.locs[removed + 1])
+                        - ctx.d(r.locs[removed - 1], r.locs[removed + 1]));
+                if c < bestc.0 {
+                    bestc = (c, removed - 1);
                 }
-            }
-            let lj = inst.job_loc[job as usize];
-            let c = ud
-                * (ctx.d(r.locs[removed - 1], lj) + ctx.d(lj, r.locs[removed + 1])
-                    - ctx.d(r.locs[removed - 1], r.locs[removed + 1]));
-            if c < bestc.0 {
-                bestc = (c, removed - 1);
-            }
-            bestc
-        };
+                bestc
+            };
         for iu in 1..a.last() {
             let u = a.nodes[iu];
             if inst.job_compat[u as usize] & (1 << b.vt) == 0 {
@@ -149,7 +150,7 @@ impl<'a> LocalSearch<'a> {
                 let qv = inst.job_amt[v as usize];
                 let mut la = a.load;
                 let mut lb = b.load;
-                for d in 0..D {
+                for d in 0..DIMS {
                     la[d] += qv[d] - qu[d];
                     lb[d] += qu[d] - qv[d];
                 }
@@ -188,7 +189,7 @@ impl<'a> LocalSearch<'a> {
         let na = build_nodes(a, iu, v, pv);
         let nb = build_nodes(b, iv, u, pu);
         let (ca, cb) = if self.simple {
-            let seg_of = |ctx: &Ctx, vt: usize, nodes: &[u32]| {
+            let seg_of = |ctx: &VehicleRules, vt: usize, nodes: &[u32]| {
                 let mut s = ctx.node(START, vt);
                 for &c in &nodes[1..] {
                     s = ctx.concat(&s, &ctx.node(c, vt));

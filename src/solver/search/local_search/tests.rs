@@ -5,7 +5,7 @@ use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// A Solomon-like day: one truck type, a capacity, one window per job, a shift.
-fn vrptw(seed: u64, jobs: usize) -> Inst {
+fn vrptw(seed: u64, jobs: usize) -> Instance {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let n = 1 + jobs;
     let pts: Vec<(f64, f64)> = (0..n)
@@ -63,22 +63,22 @@ fn vrptw(seed: u64, jobs: usize) -> Inst {
         facilities: vec![],
         settings: Settings::default(),
     };
-    Inst::build(&p, &travel, 8).unwrap()
+    Instance::build(&p, &travel, 8).unwrap()
 }
 
 /// Lateness penalties from lax to strict, for searches that must work under all of them.
 const TW_PENALTIES: [f64; 4] = [0.01, 0.3, 5.0, 200.0];
 
-fn pen_with(tw: f64) -> Pen {
-    Pen {
-        load: [2.0; D],
+fn pen_with(tw: f64) -> Penalties {
+    Penalties {
+        load: [2.0; DIMS],
         tw,
         stream: 1.0,
     }
 }
 
 /// A poor start: the jobs in random order, `size` to a truck.
-fn shuffled_routes(inst: &Inst, rng: &mut Xoshiro256PlusPlus, size: usize) -> Vec<IRoute> {
+fn shuffled_routes(inst: &Instance, rng: &mut Xoshiro256PlusPlus, size: usize) -> Vec<IRoute> {
     let mut jobs: Vec<u32> = (0..inst.nj as u32).collect();
     jobs.shuffle(rng);
     jobs.chunks(size)
@@ -100,7 +100,7 @@ fn distance_bound_cuts_no_improving_move() {
         let (_, mut p, travel) = small_inst_with(seed, 60, true);
         p.vehicle_types[0].cost_per_hour = 0.0;
         p.vehicle_types[0].count = 12;
-        let inst = Inst::build(&p, &travel, 8).unwrap();
+        let inst = Instance::build(&p, &travel, 8).unwrap();
         let start = shuffled_routes(&inst, &mut Xoshiro256PlusPlus::seed_from_u64(seed), 6);
         let run = |prune: bool| {
             let mut ls = LocalSearch::new(&inst);
@@ -183,8 +183,8 @@ fn the_break_goes_where_the_truck_does_not_idle() {
         duration_s: h,
         start_window: TimeWindow::new(11.0 * h, 12.0 * h),
     });
-    let inst = Inst::build(&p, &travel, 5).unwrap();
-    let ctx = Ctx::new(&inst, 0);
+    let inst = Instance::build(&p, &travel, 5).unwrap();
+    let ctx = VehicleRules::new(&inst, 0);
     let jobs: Vec<u32> = (0..inst.nj as u32).collect();
     let plain: Vec<u32> = place_unloads(&inst, 0, &jobs)
         .expect("trips fit")
@@ -199,7 +199,7 @@ fn the_break_goes_where_the_truck_does_not_idle() {
         let seg = route_seg(&ctx, 0, &n);
         let (cost, viol) = ctx.cost_and_violations(0, &seg);
         if viol.feasible() {
-            places.push((cost, ctx.full(&seg).dur));
+            places.push((cost, ctx.full(&seg).duration));
         }
     }
     assert!(
@@ -219,7 +219,7 @@ fn the_break_goes_where_the_truck_does_not_idle() {
     let seg = route_seg(&ctx, 0, &got);
     assert!(ctx.violations(0, &seg).feasible());
     assert_eq!(
-        (ctx.base_cost(0, &seg), Some(ctx.full(&seg).dur)),
+        (ctx.base_cost(0, &seg), Some(ctx.full(&seg).duration)),
         (cheapest, shortest)
     );
 }

@@ -35,16 +35,16 @@ impl<'a> LocalSearch<'a> {
             {
                 return false;
             }
-            let mut lu = [0; D];
-            let mut lv = [0; D];
-            for d in 0..D {
+            let mut lu = [0; DIMS];
+            let mut lv = [0; DIMS];
+            for d in 0..DIMS {
                 lu[d] = a.cum_load[iu][d] + b.load[d] - b.cum_load[iv][d];
                 lv[d] = b.cum_load[iv][d] + a.load[d] - a.cum_load[iu][d];
             }
             let cu = if jobs_u == 0 {
                 0
             } else if self.lite {
-                let t = self.tcat(&a.pre_tw[iu], ul, &b.suf_tw[iv + 1], yl);
+                let t = self.time_join(&a.pre_tw[iu], ul, &b.suf_tw[iv + 1], yl);
                 self.lcost(vt, du, &lu, &t)
             } else {
                 self.scost(vt, du, &lu)
@@ -52,7 +52,7 @@ impl<'a> LocalSearch<'a> {
             let cv = if jobs_v == 0 {
                 0
             } else if self.lite {
-                let t = self.tcat(&b.pre_tw[iv], vl, &a.suf_tw[iu + 1], xl);
+                let t = self.time_join(&b.pre_tw[iv], vl, &a.suf_tw[iu + 1], xl);
                 self.lcost(vt, dv, &lv, &t)
             } else {
                 self.scost(vt, dv, &lv)
@@ -101,7 +101,9 @@ impl<'a> LocalSearch<'a> {
             let s = self.tail_join(rv, self.pre_keep(rv, iv, b.last()), ru, iu + 1, false);
             (self.cost(rv, &s), Some(s))
         };
-        if cu + cv - a.cost - b.cost + self.gdelta(&[(ru, su.as_ref()), (rv, sv.as_ref())]) >= 0 {
+        if cu + cv - a.cost - b.cost + self.intake_delta(&[(ru, su.as_ref()), (rv, sv.as_ref())])
+            >= 0
+        {
             return false;
         }
         self.apply_two_opt_star(ru, iu, rv, iv);
@@ -121,23 +123,23 @@ impl<'a> LocalSearch<'a> {
 
     /// Reversed segment of positions a..=b of a route without facility visits (symmetric
     /// distances, no time): same distance and load, ends swapped.
-    pub(super) fn rev_simple(&self, r: usize, a: usize, b: usize) -> Seg {
+    pub(super) fn rev_simple(&self, r: usize, a: usize, b: usize) -> Segment {
         let route = &self.routes[r];
-        let mut s = Seg {
+        let mut s = Segment {
             first: route.locs[b],
             last: route.locs[a],
             dist: route.cum_dist[b] - route.cum_dist[a],
             first_fac: NONE,
-            njobs: route.cum_jobs[b] - route.cum_jobs[a - 1],
-            ..Seg::default()
+            jobs: route.cum_jobs[b] - route.cum_jobs[a - 1],
+            ..Segment::default()
         };
-        for d in 0..D {
+        for d in 0..DIMS {
             s.head[d] = route.pre[b].tail[d] - route.pre[a - 1].tail[d];
         }
         s.tail = s.head;
         s.total = s.head;
-        s.head_str = route.pre[b].tail_str;
-        s.tail_str = s.head_str;
+        s.head_streams = route.pre[b].tail_streams;
+        s.tail_streams = s.head_streams;
         s
     }
 
@@ -176,9 +178,9 @@ impl<'a> LocalSearch<'a> {
             {
                 return false;
             }
-            let mut lu = [0; D];
-            let mut lv = [0; D];
-            for d in 0..D {
+            let mut lu = [0; DIMS];
+            let mut lv = [0; DIMS];
+            for d in 0..DIMS {
                 lu[d] = a.cum_load[iu][d] + b.cum_load[iv][d];
                 lv[d] = a.load[d] - a.cum_load[iu][d] + b.load[d] - b.cum_load[iv][d];
             }
