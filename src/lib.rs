@@ -49,6 +49,9 @@
 //!
 //! Each stage has its own error enum, folded into [`Error`].
 
+// The benchmark readers (CVRPLIB, Solomon/Gehring-Homberger, Kim, the waste-collection days)
+// serve `wasteroute bench` and the tests, not library users: hidden from the docs.
+#[doc(hidden)]
 pub mod bench;
 pub mod error;
 pub mod files;
@@ -59,6 +62,9 @@ pub mod output;
 pub mod plan;
 pub mod scenario;
 pub mod solver;
+// The demo map's generator serves `wasteroute demo-map`, the tests and the scale benchmark,
+// not library users: hidden from the docs.
+#[doc(hidden)]
 pub mod synthetic;
 
 pub use error::Error;

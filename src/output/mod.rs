@@ -90,10 +90,12 @@ pub struct Written {
 /// `Background::from_osm(&osm, &plan_area(plan, 2000.0)?, map_credit(path)?)`.
 ///
 /// ```no_run
-/// let plan = wasteroute::plan::sample::two_day_plan();
-/// let w = wasteroute::output::write_all(&plan, None, "out".as_ref(), &Default::default())?;
+/// // A plan written by `wasteroute plan`, drawn again into another folder.
+/// let text = std::fs::read_to_string("out/plan.json")?;
+/// let plan: wasteroute::plan::WeekPlan = serde_json::from_str(&text)?;
+/// let w = wasteroute::output::write_all(&plan, None, "redrawn".as_ref(), &Default::default())?;
 /// println!("{} files in {}", w.files.len(), w.dir.display());
-/// # Ok::<(), wasteroute::output::OutputError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write_all(
     plan: &WeekPlan,

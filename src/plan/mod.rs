@@ -290,6 +290,9 @@ impl WeekPlan {
 pub mod build;
 mod day;
 mod input_words;
+// A hand-made plan for the tests and examples of the output stage: a fixture, hidden from the
+// docs.
+#[doc(hidden)]
 pub mod sample;
 mod sites;
 
