@@ -25,6 +25,7 @@ use crate::solver::segment::{
 
 use super::individual::{IRoute, Indiv};
 use super::unload::place_unloads_with;
+use modes::{General, Plain, Pricing, TimeWindows};
 
 #[derive(Clone, Copy, Debug, Default)]
 struct Sector {
@@ -577,6 +578,7 @@ impl<'a> LocalSearch<'a> {
 
 mod breaks;
 mod intra;
+mod modes;
 mod pricing;
 mod relocate;
 mod routes;

@@ -6,6 +6,22 @@ use super::*;
 impl<'a> LocalSearch<'a> {
     /// 2-opt*: route u keeps its start up to u then takes v's tail, and vice versa.
     pub(super) fn two_opt_star(&mut self, ru: usize, iu: usize, rv: usize, iv: usize) -> bool {
+        if self.simple {
+            self.two_opt_star_priced::<Plain>(ru, iu, rv, iv)
+        } else if self.lite {
+            self.two_opt_star_priced::<TimeWindows>(ru, iu, rv, iv)
+        } else {
+            self.two_opt_star_priced::<General>(ru, iu, rv, iv)
+        }
+    }
+
+    fn two_opt_star_priced<P: Pricing>(
+        &mut self,
+        ru: usize,
+        iu: usize,
+        rv: usize,
+        iv: usize,
+    ) -> bool {
         let a = &self.routes[ru];
         let b = &self.routes[rv];
         if iv >= b.last() {
@@ -18,60 +34,8 @@ impl<'a> LocalSearch<'a> {
         }
         let jobs_u = a.cum_jobs[iu] + (b.n_jobs as u32 - b.cum_jobs[iv]);
         let jobs_v = b.cum_jobs[iv] + (a.n_jobs as u32 - a.cum_jobs[iu]);
-        if self.simple || self.lite {
-            // Distances and loads from the routes' prefix sums; time (lite only) from the
-            // prefix and suffix profiles.
-            let vt = a.vt;
-            let ctx = &self.ctxs[vt];
-            let (la_, lb_) = (a.last(), b.last());
-            let (ul, xl) = (a.locs[iu], a.locs[iu + 1]);
-            let (vl, yl) = (b.locs[iv], b.locs[iv + 1]);
-            let du = a.cum_dist[iu] + ctx.d(ul, yl) + b.cum_dist[lb_] - b.cum_dist[iv + 1];
-            let dv = b.cum_dist[iv] + ctx.d(vl, xl) + a.cum_dist[la_] - a.cum_dist[iu + 1];
-            // Both routes keep jobs (fixed costs stay): the distance bound applies.
-            if jobs_u > 0
-                && jobs_v > 0
-                && self.dist_bound(ru, du - a.cum_dist[la_], rv, dv - b.cum_dist[lb_])
-            {
-                return false;
-            }
-            let mut lu = [0; DIMS];
-            let mut lv = [0; DIMS];
-            for d in 0..DIMS {
-                lu[d] = a.cum_load[iu][d] + b.load[d] - b.cum_load[iv][d];
-                lv[d] = b.cum_load[iv][d] + a.load[d] - a.cum_load[iu][d];
-            }
-            let cu = if jobs_u == 0 {
-                0
-            } else if self.lite {
-                let t = self.time_join(&a.pre_tw[iu], ul, &b.suf_tw[iv + 1], yl);
-                self.lcost(vt, du, &lu, &t)
-            } else {
-                self.scost(vt, du, &lu)
-            };
-            let cv = if jobs_v == 0 {
-                0
-            } else if self.lite {
-                let t = self.time_join(&b.pre_tw[iv], vl, &a.suf_tw[iu + 1], xl);
-                self.lcost(vt, dv, &lv, &t)
-            } else {
-                self.scost(vt, dv, &lv)
-            };
-            if cu + cv - a.cost - b.cost >= 0 {
-                return false;
-            }
-            #[cfg(test)]
-            {
-                let mut n1 = a.nodes[1..=iu].to_vec();
-                n1.extend_from_slice(&b.nodes[iv + 1..lb_]);
-                self.check_cost(vt, &n1, cu);
-                let mut n2 = b.nodes[1..=iv].to_vec();
-                n2.extend_from_slice(&a.nodes[iu + 1..la_]);
-                self.check_cost(vt, &n2, cv);
-            }
-            self.apply_two_opt_star(ru, iu, rv, iv);
-            return true;
-        }
+        // Both routes keep jobs (fixed costs stay): the distance bound applies, from the
+        // routes' prefix sums of distance.
         if self.dist_prune
             && jobs_u > 0
             && jobs_v > 0
@@ -89,22 +53,25 @@ impl<'a> LocalSearch<'a> {
                 return false;
             }
         }
-        let (cu, su) = if jobs_u == 0 {
-            (0, None)
-        } else {
-            let s = self.tail_join(ru, self.pre_keep(ru, iu, a.last()), rv, iv + 1, false);
-            (self.cost(ru, &s), Some(s))
-        };
-        let (cv, sv) = if jobs_v == 0 {
-            (0, None)
-        } else {
-            let s = self.tail_join(rv, self.pre_keep(rv, iv, b.last()), ru, iu + 1, false);
-            (self.cost(rv, &s), Some(s))
-        };
-        if cu + cv - a.cost - b.cost + self.intake_delta(&[(ru, su.as_ref()), (rv, sv.as_ref())])
+        let pu = (jobs_u > 0).then(|| P::head_then_tail(self, ru, iu, rv, iv + 1));
+        let pv = (jobs_v > 0).then(|| P::head_then_tail(self, rv, iv, ru, iu + 1));
+        let cu = pu.as_ref().map_or(0, |p| P::cost(self, ru, p));
+        let cv = pv.as_ref().map_or(0, |p| P::cost(self, rv, p));
+        if cu + cv - a.cost - b.cost
+            + P::intake_delta(self, &[(ru, pu.as_ref()), (rv, pv.as_ref())])
             >= 0
         {
             return false;
+        }
+        #[cfg(test)]
+        if P::RECHECK {
+            let (vt, la_, lb_) = (a.vt, a.last(), b.last());
+            let mut n1 = a.nodes[1..=iu].to_vec();
+            n1.extend_from_slice(&b.nodes[iv + 1..lb_]);
+            self.check_cost(vt, &n1, cu);
+            let mut n2 = b.nodes[1..=iv].to_vec();
+            n2.extend_from_slice(&a.nodes[iu + 1..la_]);
+            self.check_cost(vt, &n2, cv);
         }
         self.apply_two_opt_star(ru, iu, rv, iv);
         true
