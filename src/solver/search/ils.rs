@@ -350,17 +350,13 @@ impl<'a> Ils<'a> {
             self.last_resort_repair();
         }
         coop.finish(self.thread, self.best.as_ref());
-        shared.report(
+        shared.finish(
             cfg,
-            its - reported,
-            self.best.as_ref().map(|b| b.base),
-            true,
-        );
-        SearchResult {
-            best: self.best.take(),
-            best_infeasible: self.best_infeasible.take(),
-            iterations: its,
+            its,
+            reported,
+            self.best.take(),
+            self.best_infeasible.take(),
             stopped,
-        }
+        )
     }
 }

@@ -44,6 +44,26 @@ pub(crate) struct Shared<'a> {
 }
 
 impl Shared<'_> {
+    /// The end of a search thread: its last progress report (the iterations since
+    /// `reported`), then its results.
+    fn finish(
+        &self,
+        cfg: &SolveConfig,
+        its: u64,
+        reported: u64,
+        best: Option<Indiv>,
+        best_infeasible: Option<Indiv>,
+        stopped: StopReason,
+    ) -> SearchResult {
+        self.report(cfg, its - reported, best.as_ref().map(|b| b.base), true);
+        SearchResult {
+            best,
+            best_infeasible,
+            iterations: its,
+            stopped,
+        }
+    }
+
     fn report(&self, cfg: &SolveConfig, its: u64, best: Option<i64>, force: bool) {
         let Some(cb) = self.progress else { return };
         let Ok(mut st) = self.state.lock() else {

@@ -32,14 +32,17 @@ pub(super) trait Pricing {
     /// Penalised cost of route `r` made of `part`.
     fn cost(ls: &LocalSearch, r: usize, part: &Self::Part) -> i64;
     /// Change of the facilities' daily-intake penalty if routes `ch.0` become `ch.1` (`None`:
-    /// emptied).
-    fn intake_delta(ls: &LocalSearch, ch: &[(usize, Option<&Self::Part>)]) -> i64;
+    /// emptied); none in the fast modes, which have no intake limits.
+    #[inline]
+    fn intake_delta(_ls: &LocalSearch, _ch: &[(usize, Option<&Self::Part>)]) -> i64 {
+        0
+    }
 }
 
 /// Plain CVRP: distance and load.
 pub(super) struct Plain;
 
-/// A plain route in the making: where it is, how far it went, what it carries.
+/// A plain route in the making: its distance and its load.
 pub(super) struct PlainPart {
     dist: i64,
     load: Load,
@@ -79,11 +82,6 @@ impl Pricing for Plain {
     fn cost(ls: &LocalSearch, r: usize, p: &PlainPart) -> i64 {
         ls.scost(ls.routes[r].vt, p.dist, &p.load)
     }
-
-    #[inline]
-    fn intake_delta(_: &LocalSearch, _: &[(usize, Option<&PlainPart>)]) -> i64 {
-        0 // no intake limits in this mode
-    }
 }
 
 /// Plain VRPTW (`lite`): distance, load and a time profile.
@@ -116,11 +114,6 @@ impl Pricing for TimeWindows {
     #[inline]
     fn cost(ls: &LocalSearch, r: usize, p: &TimedPart) -> i64 {
         ls.lcost(ls.routes[r].vt, p.plain.dist, &p.plain.load, &p.time)
-    }
-
-    #[inline]
-    fn intake_delta(_: &LocalSearch, _: &[(usize, Option<&TimedPart>)]) -> i64 {
-        0 // no intake limits in this mode
     }
 }
 

@@ -185,6 +185,53 @@ impl<'a> LocalSearch<'a> {
         v.fixed + self.inst.vehicle_m + v.ud * dist + v.ut * tm.duration + p.min(1e16) as i64
     }
 
+    /// The loads of routes `ru` and `rv` after job `u` (and `x` after it) moves from `ru` to
+    /// `rv` (the fast modes: one trip per route).
+    #[inline]
+    pub(super) fn relocated_loads(
+        &self,
+        ru: usize,
+        rv: usize,
+        u: u32,
+        x: Option<u32>,
+    ) -> (Load, Load) {
+        let mut q = self.inst.job_amt[u as usize];
+        if let Some(x) = x {
+            for d in 0..DIMS {
+                q[d] += self.inst.job_amt[x as usize][d];
+            }
+        }
+        let (mut la, mut lb) = (self.routes[ru].load, self.routes[rv].load);
+        for d in 0..DIMS {
+            la[d] -= q[d];
+            lb[d] += q[d];
+        }
+        (la, lb)
+    }
+
+    /// The loads of routes `ru` and `rv` after positions `iu..iu + lu` of `ru` and `iv..iv +
+    /// lv` of `rv` change places (the fast modes: one trip per route).
+    #[inline]
+    pub(super) fn swapped_loads(
+        &self,
+        ru: usize,
+        iu: usize,
+        lu: usize,
+        rv: usize,
+        iv: usize,
+        lv: usize,
+    ) -> (Load, Load) {
+        let (a, b) = (&self.routes[ru], &self.routes[rv]);
+        let (mut la, mut lb) = (a.load, b.load);
+        for d in 0..DIMS {
+            let qu = a.cum_load[iu + lu - 1][d] - a.cum_load[iu - 1][d];
+            let qv = b.cum_load[iv + lv - 1][d] - b.cum_load[iv - 1][d];
+            la[d] += qv - qu;
+            lb[d] += qu - qv;
+        }
+        (la, lb)
+    }
+
     /// A move between routes `ru` and `rv` that changes their distances by `du` and `dv` (each
     /// in its own truck's metric) and leaves route `ru` with jobs cannot improve when the
     /// distance change outweighs both routes' penalties (`dist_prune` only: costs are then

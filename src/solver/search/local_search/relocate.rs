@@ -54,17 +54,7 @@ impl<'a> LocalSearch<'a> {
             } else {
                 ctx.d(pu, lu) + ctx.d(lu, lx) + ctx.d(lx, nu)
             };
-            let mut q = self.inst.job_amt[u as usize];
-            if len == 2 {
-                for d in 0..DIMS {
-                    q[d] += self.inst.job_amt[x as usize][d];
-                }
-            }
-            let (mut la, mut lb) = (a.load, b.load);
-            for d in 0..DIMS {
-                la[d] -= q[d];
-                lb[d] += q[d];
-            }
+            let (la, lb) = self.relocated_loads(ru, rv, u, (len == 2).then_some(x));
             let (vl, yl) = (b.locs[iv], b.locs[iv + 1]);
             let db =
                 b.cum_dist[b.last()] - ctx.d(vl, yl) + ctx.d(vl, first) + inner + ctx.d(last, yl);
@@ -124,17 +114,7 @@ impl<'a> LocalSearch<'a> {
             {
                 return false;
             }
-            let mut q = self.inst.job_amt[u as usize];
-            if len == 2 {
-                for d in 0..DIMS {
-                    q[d] += self.inst.job_amt[x as usize][d];
-                }
-            }
-            let (mut la, mut lb) = (a.load, b.load);
-            for d in 0..DIMS {
-                la[d] -= q[d];
-                lb[d] += q[d];
-            }
+            let (la, lb) = self.relocated_loads(ru, rv, u, (len == 2).then_some(x));
             let tv = self.time_join(
                 &self.time_join(&b.pre_tw[iv], vl, &blk, lf),
                 ll,

@@ -35,13 +35,7 @@ impl<'a> LocalSearch<'a> {
                 if self.dist_bound(ru, du, rv, dv) {
                     continue; // penalties cannot fall below zero
                 }
-                let (mut la, mut lb) = (a.load, b.load);
-                for d in 0..DIMS {
-                    let qu = a.cum_load[iu + lu - 1][d] - a.cum_load[iu - 1][d];
-                    let qv = b.cum_load[iv + lv - 1][d] - b.cum_load[iv - 1][d];
-                    la[d] += qv - qu;
-                    lb[d] += qu - qv;
-                }
+                let (la, lb) = self.swapped_loads(ru, iu, lu, rv, iv, lv);
                 let d = self.scost(a.vt, a.cum_dist[a.last()] + du, &la)
                     + self.scost(b.vt, b.cum_dist[b.last()] + dv, &lb)
                     - a.cost
@@ -70,13 +64,7 @@ impl<'a> LocalSearch<'a> {
                 if self.dist_bound(ru, du, rv, dv) {
                     continue; // penalties cannot fall below zero
                 }
-                let (mut la, mut lb) = (a.load, b.load);
-                for d in 0..DIMS {
-                    let qu = a.cum_load[iu + lu - 1][d] - a.cum_load[iu - 1][d];
-                    let qv = b.cum_load[iv + lv - 1][d] - b.cum_load[iv - 1][d];
-                    la[d] += qv - qu;
-                    lb[d] += qu - qv;
-                }
+                let (la, lb) = self.swapped_loads(ru, iu, lu, rv, iv, lv);
                 let blk_u = if lu == 1 {
                     *self.job_profile(u)
                 } else {
